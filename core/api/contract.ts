@@ -1,0 +1,205 @@
+/**
+ * The one API contract between the renderer and the lab service.
+ *
+ * Everything the renderer knows about the backend is in this file. Two transports implement it and
+ * are checked against it with `satisfies SpikeLabApi`: the Electron preload (contextBridge + ipc) and
+ * the web host client (WebSocket). This file must stay environment-neutral: no Node, DOM or Electron
+ * imports, only types and plain constants, so the renderer, the preload and the core can all import it.
+ */
+import type { ModelSpec } from '../snn/spec';
+
+export const API_VERSION = 1;
+
+export type BackendName = 'native' | 'reference';
+
+export interface AppInfo {
+  version: string;
+  apiVersion: number;
+  /** Which kernel backend the lab service loaded, and why when it fell back. */
+  backend: BackendName;
+  backendNote: string | null;
+  workspace: string;
+  host: 'electron' | 'web';
+}
+
+/** User-tunable settings of a training run; presets supply defaults. */
+export interface TrainSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  timesteps: number;
+  seed: number;
+  /** Use only the first N training samples (quick runs, tests). Null = all. */
+  trainLimit: number | null;
+  /** Use only the first N test samples. Null = all. */
+  testLimit: number | null;
+}
+
+export interface PresetSummary {
+  name: string;
+  title: string;
+  description: string;
+  dataset: string;
+  method: string;
+  defaults: TrainSettings;
+}
+
+export interface TrainRequest {
+  /** Name of a preset (see listPresets). */
+  preset: string;
+  settings?: Partial<TrainSettings>;
+  /** Human label for the run; defaults to the preset name. */
+  name?: string;
+}
+
+/** Everything needed to (re)start a run; stored as config.json in the run folder. */
+export interface RunConfig {
+  preset: string;
+  name: string;
+  method: string;
+  dataset: string;
+  model: ModelSpec;
+  settings: TrainSettings;
+}
+
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'stopped'
+  | 'failed'
+  /** The process died while the run was active; the last checkpoint is intact. */
+  | 'interrupted';
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  preset: string;
+  method: string;
+  dataset: string;
+  status: RunStatus;
+  createdAt: string;
+  updatedAt: string;
+  epochsDone: number;
+  epochs: number;
+  bestTestAccuracy: number | null;
+  /** File name of the newest checkpoint inside the run folder, if any. */
+  lastCheckpoint: string | null;
+  error: string | null;
+}
+
+/** One line of metrics.jsonl. */
+export interface MetricRecord {
+  kind: 'batch' | 'epoch';
+  epoch: number;
+  /** Batch index within the epoch (batch records) or total steps of the epoch (epoch records). */
+  step: number;
+  stepsPerEpoch: number;
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+  loss: number;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+  learningRate: number;
+  samplesPerSecond: number | null;
+  /** Mean firing rate (spikes per neuron per step) by layer name. */
+  firingRates: Record<string, number>;
+}
+
+export interface RunDetail {
+  summary: RunSummary;
+  config: RunConfig;
+  metrics: MetricRecord[];
+}
+
+/**
+ * A sampled spike raster of one layer for one sample: address-event pairs (times[i], ids[i]).
+ * The service decimates these to a bounded rate and size before they reach a subscriber.
+ */
+export interface SpikeSnapshot {
+  runId: string;
+  layer: string;
+  epoch: number;
+  step: number;
+  timesteps: number;
+  neurons: number;
+  times: number[];
+  ids: number[];
+  /** True when the raster was cut to fit the event budget. */
+  truncated: boolean;
+}
+
+export interface RunProgress {
+  runId: string;
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  samplesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export type RunEvent =
+  | { type: 'status'; run: RunSummary }
+  | { type: 'progress'; progress: RunProgress }
+  | { type: 'metric'; runId: string; metric: MetricRecord }
+  | { type: 'spikes'; snapshot: SpikeSnapshot };
+
+export type Unsubscribe = () => void;
+
+export interface SpikeLabApi {
+  getAppInfo(): Promise<AppInfo>;
+  listPresets(): Promise<PresetSummary[]>;
+  listRuns(): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunDetail>;
+  startRun(request: TrainRequest): Promise<RunSummary>;
+  pauseRun(runId: string): Promise<RunSummary>;
+  resumeRun(runId: string): Promise<RunSummary>;
+  stopRun(runId: string): Promise<RunSummary>;
+  /** Subscribe to status, progress, metric and spike events of all runs. */
+  onRunEvent(listener: (event: RunEvent) => void): Unsubscribe;
+}
+
+/** Channel names (`domain:verb`), shared by the ipc and WebSocket transports. */
+export const API_CHANNELS = {
+  getAppInfo: 'app:info',
+  listPresets: 'presets:list',
+  listRuns: 'runs:list',
+  getRun: 'runs:get',
+  startRun: 'runs:start',
+  pauseRun: 'runs:pause',
+  resumeRun: 'runs:resume',
+  stopRun: 'runs:stop',
+  runEvent: 'runs:event',
+} as const satisfies Record<keyof SpikeLabApi | 'runEvent', string>;
+
+export type ApiErrorCode =
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'UNKNOWN_PRESET'
+  | 'CONFLICT'
+  | 'WORKSPACE_UNWRITABLE'
+  | 'DATASET_INVALID'
+  | 'TRANSPORT'
+  | 'INTERNAL';
+
+/** Errors cross both transports as `{ code, message }` and are rebuilt as ApiError on the other side. */
+export interface ApiErrorPayload {
+  code: ApiErrorCode;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+  toPayload(): ApiErrorPayload {
+    return { code: this.code, message: this.message };
+  }
+  static fromPayload(p: ApiErrorPayload): ApiError {
+    return new ApiError(p.code, p.message);
+  }
+}
