@@ -171,7 +171,7 @@ export const API_CHANNELS = {
   resumeRun: 'runs:resume',
   stopRun: 'runs:stop',
   runEvent: 'runs:event',
-} as const satisfies Record<keyof SpikeLabApi | 'runEvent', string>;
+} as const satisfies Record<Exclude<keyof SpikeLabApi, 'onRunEvent'> | 'runEvent', string>;
 
 export type ApiErrorCode =
   | 'BAD_REQUEST'
