@@ -1,0 +1,73 @@
+/**
+ * spikelab command line: drives the same lab service as the app, headless.
+ * Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 run stopped by the user.
+ */
+import { ApiError } from '../core/api/contract';
+import { UsageError } from './args';
+import { benchCommand } from './commands/bench';
+import { runsCommand } from './commands/runs';
+import { serveCommand } from './commands/serve';
+import { trainCommand } from './commands/train';
+import { processIo, type CliIo } from './io';
+
+export const HELP = `spikelab - spiking neural network lab
+
+Usage:
+  spikelab serve [--port N] [--host H] [--workspace DIR] [--open]
+      Start the web host (UI + API) on http://127.0.0.1:7777 by default.
+  spikelab train <config.json> | --preset NAME [options]
+      Train one run headless. config.json holds {"preset", "settings"?, "name"?}.
+      --epochs N  --batch-size N  --lr X  --timesteps N  --train-limit N  --test-limit N
+      --seed N  --name TEXT  --workspace DIR  --json (print the result as one JSON object)
+  spikelab runs list [--json] [--workspace DIR]
+      List runs in the workspace.
+  spikelab runs resume <run-id> [--json] [--workspace DIR]
+      Continue a stopped or interrupted run from its last checkpoint.
+  spikelab bench <suite> [--json]
+      Run benchmark suite bench/<suite>.
+  spikelab help
+      Show this help.
+
+Workspace: --workspace DIR, else $SPIKELAB_HOME, else ~/SpikeLab.
+`;
+
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HELP);
+        return 0;
+      case 'serve':
+        return await serveCommand(rest, io);
+      case 'train':
+        return await trainCommand(rest, io);
+      case 'runs':
+        return await runsCommand(rest, io);
+      case 'bench':
+        return await benchCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`spikelab: ${err.message}\nRun \`spikelab help\` for usage.\n`);
+      return 2;
+    }
+    if (err instanceof ApiError) {
+      io.stderr.write(`spikelab: error [${err.code}]: ${err.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`spikelab: error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * What a training worker does, without the thread plumbing: implements TrainHooks for one run,
+ * persists checkpoints and metrics, and streams bounded-rate messages to the parent.
+ *
+ * Checkpoints are written here, worker-side, not by the parent: the weights never cross the thread
+ * boundary (no copy of possibly hundreds of MB through postMessage), the main thread that serves the
+ * UI never blocks on fsync, and hooks.checkpoint() resolves only once the files are durable, so a
+ * method that continues after it knows its state is safe. The parent owns status.json alone; it
+ * learns about each checkpoint from a small message, and after a crash the store rescans the folder.
+ */
+import type { MetricRecord, RunProgress, SpikeSnapshot } from '../api/contract';
+import type { CheckpointState, TrainControl, TrainHooks, TrainMethod, TrainResult } from '../train/types';
+import { Coalescer, capEvents } from './coalescer';
+import { RunStore } from './runStore';
+import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
+
+export class TrainSession {
+  readonly hooks: TrainHooks;
+  private readonly store: RunStore;
+  private paused = false;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
+  private readonly progress: Coalescer<RunProgress>;
+  private readonly batchMetric: Coalescer<MetricRecord>;
+  private lastSpikesAt = Number.NEGATIVE_INFINITY;
+  private readonly startedAt: number;
+  private startStep: number | null = null;
+
+  constructor(
+    private readonly init: WorkerInit,
+    private readonly post: (msg: FromWorker) => void,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.store = new RunStore(init.runsDir, init.keepCheckpoints);
+    this.startedAt = now();
+    this.progress = new Coalescer(init.limits.progressIntervalMs, (p) => post({ type: 'progress', progress: p }), now);
+    this.batchMetric = new Coalescer(init.limits.progressIntervalMs, (m) => post({ type: 'metric', metric: m }), now);
+    this.hooks = {
+      metric: (r) => this.onMetric(r),
+      wantSpikes: () => this.now() - this.lastSpikesAt >= this.init.limits.spikesIntervalMs,
+      spikes: (s) => this.onSpikes(s),
+      checkpoint: (s) => this.onCheckpoint(s),
+      control: () => this.onControl(),
+      log: (message) => post({ type: 'log', message: String(message) }),
+    };
+  }
+
+  handle(msg: ToWorker): void {
+    if (msg.type === 'pause') this.paused = true;
+    else if (msg.type === 'resume') this.paused = false;
+    else if (msg.type === 'stop') this.stopRequested = true;
+    if (!this.paused || this.stopRequested) this.wakeUp();
+  }
+
+  /** Runs the method to its end and reports the outcome; never throws. */
+  async run(method: TrainMethod): Promise<void> {
+    try {
+      this.store.repairMetrics(this.init.runId);
+      let resume: CheckpointState | null = null;
+      if (this.init.resumeFrom) {
+        const meta = this.store.listCheckpoints(this.init.runId).find((m) => m.name === this.init.resumeFrom);
+        if (!meta) throw new Error(`checkpoint ${this.init.resumeFrom} of run ${this.init.runId} is missing or incomplete`);
+        resume = this.store.loadCheckpoint(this.init.runId, meta);
+        this.store.truncateMetricsAfter(this.init.runId, meta.epoch, meta.step);
+        this.post({ type: 'log', message: `resuming from ${meta.name} (epoch ${meta.epoch}, step ${meta.step})` });
+      }
+      const result: TrainResult = await method(this.init.config, this.hooks, resume);
+      this.progress.flush();
+      this.batchMetric.flush();
+      if (!result.stopped) this.store.writeFinalWeights(this.init.runId, result.weights);
+      this.post({
+        type: 'done',
+        result: {
+          stopped: result.stopped,
+          epochsDone: result.epochsDone,
+          finalTestAccuracy: result.finalTestAccuracy,
+          bestTestAccuracy: result.bestTestAccuracy,
+        },
+      });
+    } catch (err) {
+      this.progress.cancel();
+      this.batchMetric.cancel();
+      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private onMetric(r: MetricRecord): void {
+    if (r.kind === 'epoch') {
+      // Epoch records are rare and must never be dropped: flush the coalesced batch first to keep order.
+      this.batchMetric.flush();
+      this.store.appendMetrics(this.init.runId, [r]);
+      this.post({ type: 'metric', metric: r });
+      return;
+    }
+    const every = Math.max(1, Math.ceil(r.stepsPerEpoch / this.init.limits.batchRecordsPerEpoch));
+    if (r.step % every === 0 || r.step === r.stepsPerEpoch - 1) this.store.appendMetrics(this.init.runId, [r]);
+    this.batchMetric.push(r);
+    this.progress.push(this.progressOf(r));
+  }
+
+  private progressOf(r: MetricRecord): RunProgress {
+    const global = r.epoch * r.stepsPerEpoch + r.step + 1;
+    if (this.startStep === null) this.startStep = global - 1;
+    const seconds = (this.now() - this.startedAt) / 1000;
+    const done = global - this.startStep;
+    const stepsPerSecond = seconds > 0 ? done / seconds : 0;
+    const total = this.init.config.settings.epochs * r.stepsPerEpoch;
+    const sps = r.samplesPerSecond ?? stepsPerSecond * this.init.config.settings.batchSize;
+    return {
+      runId: this.init.runId,
+      epoch: r.epoch,
+      step: r.step,
+      stepsPerEpoch: r.stepsPerEpoch,
+      samplesPerSecond: sps,
+      etaSeconds: stepsPerSecond > 0 ? Math.max(0, (total - global) / stepsPerSecond) : null,
+    };
+  }
+
+  private onSpikes(s: Omit<SpikeSnapshot, 'runId'>): void {
+    const t = this.now();
+    if (t - this.lastSpikesAt < this.init.limits.spikesIntervalMs) return;
+    this.lastSpikesAt = t;
+    const capped = capEvents(s.times, s.ids, this.init.limits.maxSpikeEvents);
+    this.post({
+      type: 'spikes',
+      snapshot: { ...s, runId: this.init.runId, times: capped.times, ids: capped.ids, truncated: s.truncated || capped.truncated },
+    });
+  }
+
+  private async onCheckpoint(state: CheckpointState): Promise<void> {
+    const meta = this.store.writeCheckpoint(this.init.runId, state);
+    this.post({ type: 'checkpoint', file: meta.weights.file, epoch: meta.epoch, step: meta.step, bestTestAccuracy: meta.bestTestAccuracy });
+  }
+
+  private async onControl(): Promise<TrainControl> {
+    // A CPU-bound method awaits only already-settled promises, which never lets the event loop run:
+    // pause/stop messages and coalescer timers would wait until the run ends. One macrotask turn per
+    // batch (microseconds against milliseconds of training) lets them in.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.paused && !this.stopRequested) {
+      this.progress.flush();
+      this.batchMetric.flush();
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    return this.stopRequested ? 'stop' : 'continue';
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+}
+
+/** The method registry a worker loads: the built-in core/train, or a module named in WorkerInit (tests, plugins). */
+export function loadTrainMethod(methodModule: string | null, name: string, load: (id: string) => unknown): TrainMethod {
+  const id = methodModule ?? '../train/index';
+  const mod = load(id);
+  const get = typeof mod === 'object' && mod !== null ? (mod as { getTrainMethod?: unknown }).getTrainMethod : undefined;
+  if (typeof get !== 'function') throw new Error(`method registry ${id} does not export getTrainMethod(name)`);
+  const method: unknown = get(name);
+  if (typeof method !== 'function') throw new Error(`method registry ${id} returned no training method for ${JSON.stringify(name)}`);
+  return method as TrainMethod;
+}

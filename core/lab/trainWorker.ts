@@ -1,0 +1,27 @@
+/**
+ * Worker-thread entry for one training run. Thin: wires worker_threads to a TrainSession.
+ * Loaded as compiled JS (out/node/core/lab/trainWorker.js) or, from sources, through tsx.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { TrainSession, loadTrainMethod } from './trainSession';
+import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
+
+function main(): void {
+  const port = parentPort;
+  if (!port) throw new Error('trainWorker must run in a worker thread');
+  const init = workerData as WorkerInit;
+  const post = (msg: FromWorker): void => port.postMessage(msg);
+  const session = new TrainSession(init, post);
+  port.on('message', (msg: ToWorker) => session.handle(msg));
+  let method;
+  try {
+    // require resolves relative to this file in both the compiled and the tsx-loaded layout.
+    method = loadTrainMethod(init.methodModule, init.config.method, (id) => require(id));
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  void session.run(method);
+}
+
+main();

@@ -1,0 +1,256 @@
+/**
+ * The plain TypeScript backend: the fallback where the native addon is not built, and the oracle the
+ * native kernels are tested against. Exactness first: sums accumulate in float64 rows and are
+ * rounded to float32 once. Loop orders keep inner loops contiguous (i-k-j) so MNIST-sized training
+ * is still practical without the addon.
+ */
+import { surrogateGrad } from '../surrogates';
+import type { Conv2dGeometry, Kernels, NeuronKernelParams, NeuronParamGrads } from './types';
+
+function gemm(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  aOffset: number,
+  B: Float32Array,
+  bOffset: number,
+  beta: number,
+  C: Float32Array,
+  cOffset: number,
+): void {
+  const acc = new Float64Array(N);
+  if (!transB) {
+    // Row i of C is a combination of rows of B: contiguous inner loop over j.
+    for (let i = 0; i < M; i++) {
+      acc.fill(0);
+      for (let k = 0; k < K; k++) {
+        const a = transA ? A[aOffset + k * M + i] : A[aOffset + i * K + k];
+        if (a === 0) continue;
+        const bRow = bOffset + k * N;
+        for (let j = 0; j < N; j++) acc[j] += a * B[bRow + j];
+      }
+      storeRow(acc, alpha, beta, C, cOffset + i * N, N);
+    }
+    return;
+  }
+  // B stored N x K: C[i,j] is a dot product of row i of op(A) with row j of B.
+  const aRow = new Float64Array(K);
+  for (let i = 0; i < M; i++) {
+    if (transA) for (let k = 0; k < K; k++) aRow[k] = A[aOffset + k * M + i];
+    else for (let k = 0; k < K; k++) aRow[k] = A[aOffset + i * K + k];
+    for (let j = 0; j < N; j++) {
+      const bRow = bOffset + j * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += aRow[k] * B[bRow + k];
+      acc[j] = s;
+    }
+    storeRow(acc, alpha, beta, C, cOffset + i * N, N);
+  }
+}
+
+/** C = alpha * acc + beta * C; beta = 0 ignores C entirely (BLAS semantics: NaN in C is not read). */
+function storeRow(acc: Float64Array, alpha: number, beta: number, C: Float32Array, off: number, N: number): void {
+  if (beta === 0) for (let j = 0; j < N; j++) C[off + j] = alpha * acc[j];
+  else for (let j = 0; j < N; j++) C[off + j] = alpha * acc[j] + beta * C[off + j];
+}
+
+function spikeMatmul(R: number, K: number, N: number, X: Float32Array, W: Float32Array, out: Float32Array, accumulate: boolean): void {
+  const acc = new Float64Array(N);
+  for (let r = 0; r < R; r++) {
+    acc.fill(0);
+    const xRow = r * K;
+    for (let k = 0; k < K; k++) {
+      const x = X[xRow + k];
+      if (x === 0) continue;
+      const wRow = k * N;
+      for (let j = 0; j < N; j++) acc[j] += x * W[wRow + j];
+    }
+    const o = r * N;
+    if (accumulate) for (let j = 0; j < N; j++) out[o + j] += acc[j];
+    else for (let j = 0; j < N; j++) out[o + j] = acc[j];
+  }
+}
+
+function spikeMatmulGradW(R: number, K: number, N: number, X: Float32Array, G: Float32Array, dW: Float32Array): void {
+  // k outer so each dW row is summed in float64 and rounded once; only active (r, k) pairs add.
+  const acc = new Float64Array(N);
+  for (let k = 0; k < K; k++) {
+    let any = false;
+    acc.fill(0);
+    for (let r = 0; r < R; r++) {
+      const x = X[r * K + k];
+      if (x === 0) continue;
+      any = true;
+      const gRow = r * N;
+      for (let j = 0; j < N; j++) acc[j] += x * G[gRow + j];
+    }
+    if (!any) continue;
+    const wRow = k * N;
+    for (let j = 0; j < N; j++) dW[wRow + j] += acc[j];
+  }
+}
+
+function im2col(g: Conv2dGeometry, x: Float32Array, xOffset: number, cols: Float32Array, colsOffset: number): void {
+  const { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = g;
+  const plane = outH * outW;
+  for (let c = 0; c < channels; c++) {
+    for (let ki = 0; ki < kernelH; ki++) {
+      for (let kj = 0; kj < kernelW; kj++) {
+        const row = colsOffset + ((c * kernelH + ki) * kernelW + kj) * plane;
+        for (let oh = 0; oh < outH; oh++) {
+          const y = oh * strideH - padH + ki;
+          for (let ow = 0; ow < outW; ow++) {
+            const xx = ow * strideW - padW + kj;
+            cols[row + oh * outW + ow] =
+              y >= 0 && y < height && xx >= 0 && xx < width ? x[xOffset + (c * height + y) * width + xx] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+function col2im(g: Conv2dGeometry, cols: Float32Array, colsOffset: number, dx: Float32Array, dxOffset: number): void {
+  const { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = g;
+  const plane = outH * outW;
+  for (let c = 0; c < channels; c++) {
+    for (let ki = 0; ki < kernelH; ki++) {
+      for (let kj = 0; kj < kernelW; kj++) {
+        const row = colsOffset + ((c * kernelH + ki) * kernelW + kj) * plane;
+        for (let oh = 0; oh < outH; oh++) {
+          const y = oh * strideH - padH + ki;
+          if (y < 0 || y >= height) continue;
+          for (let ow = 0; ow < outW; ow++) {
+            const xx = ow * strideW - padW + kj;
+            if (xx < 0 || xx >= width) continue;
+            dx[dxOffset + (c * height + y) * width + xx] += cols[row + oh * outW + ow];
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Post-reset membrane from the pre-reset membrane and the spike. Also right for refractory steps,
+ * where the kernel stores the held value in H and S = 0.
+ */
+function postReset(p: NeuronKernelParams, h: number, s: number): number {
+  if (p.reset === 0) return s !== 0 ? p.vReset : h;
+  if (p.reset === 1) return h - p.threshold * s;
+  return h;
+}
+
+/**
+ * Forward of the fused neuron (equations in types.ts). Refractory: after a spike at t the next
+ * `refractory` steps hold V (H[t'] = V[t'] = V[t]), ignore input and emit no spike.
+ */
+function neuronForward(p: NeuronKernelParams, T: number, N: number, X: Float32Array, S: Float32Array, H: Float32Array, V: Float32Array | null): void {
+  const { decay, inputScale, bias, threshold, reset, refractory } = p;
+  for (let n = 0; n < N; n++) {
+    let v = p.vInit;
+    let hold = 0;
+    for (let t = 0; t < T; t++) {
+      const i = t * N + n;
+      if (hold > 0) {
+        hold--;
+        H[i] = v;
+        S[i] = 0;
+        if (V) V[i] = v;
+        continue;
+      }
+      const h = decay * v + inputScale * X[i] + bias;
+      // Math.fround: compare the float32 value that is stored, so backward sees the same decision.
+      const hf = Math.fround(h);
+      const s = reset !== 2 && hf >= threshold ? 1 : 0;
+      H[i] = hf;
+      S[i] = s;
+      v = Math.fround(postReset(p, hf, s));
+      if (V) V[i] = v;
+      if (s !== 0 && refractory > 0) hold = refractory;
+    }
+  }
+}
+
+/**
+ * BPTT through the fused neuron, t = T−1 … 0, per neuron, with g = surrogate'(H − threshold):
+ *   dV[t]  = gradV[t] + decay · dH[t+1]                    (0 carried out of a refractory step)
+ *   dS[t]  = gradS[t] + dV[t] · ∂V/∂S                     (∂V/∂S = vReset − H (hard), −θ (soft);
+ *                                                          0 with detachReset or no reset)
+ *   dH[t]  = dV[t] · ∂V/∂H + dS[t] · g                     (∂V/∂H = 1 − S (hard), 1 otherwise)
+ *   dX[t]  = inputScale · dH[t]
+ *   dDecay = Σ dH[t] · V[t−1];  dθ = Σ −dS[t] · g − dV[t] · S[t] (soft reset only)
+ * Refractory steps pass no gradient: dX = 0 and nothing flows back through them.
+ */
+function neuronBackward(
+  p: NeuronKernelParams,
+  T: number,
+  N: number,
+  H: Float32Array,
+  S: Float32Array,
+  gradS: Float32Array | null,
+  gradV: Float32Array | null,
+  gradX: Float32Array,
+): NeuronParamGrads {
+  const { decay, inputScale, threshold, reset, vReset, refractory, detachReset, surrogate, surrogateAlpha } = p;
+  const refr = new Uint8Array(T);
+  let gDecay = 0;
+  let gThreshold = 0;
+  for (let n = 0; n < N; n++) {
+    // Which steps were refractory follows from the spikes alone.
+    let hold = 0;
+    for (let t = 0; t < T; t++) {
+      if (hold > 0) {
+        refr[t] = 1;
+        hold--;
+        continue;
+      }
+      refr[t] = 0;
+      if (S[t * N + n] !== 0 && refractory > 0) hold = refractory;
+    }
+    let carry = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      const i = t * N + n;
+      if (refr[t]) {
+        gradX[i] = 0;
+        carry = 0;
+        continue;
+      }
+      const h = H[i];
+      const s = S[i];
+      const dV = (gradV ? gradV[i] : 0) + carry;
+      const g = reset === 2 ? 0 : surrogateGrad(surrogate, h - threshold, surrogateAlpha);
+      let dS = gradS && reset !== 2 ? gradS[i] : 0;
+      let dVdH = 1;
+      if (reset === 0) {
+        dVdH = 1 - s;
+        if (!detachReset) dS += dV * (vReset - h);
+      } else if (reset === 1) {
+        if (!detachReset) dS += dV * -threshold;
+        gThreshold -= dV * s;
+      }
+      const dH = dV * dVdH + dS * g;
+      gradX[i] = inputScale * dH;
+      gThreshold -= dS * g;
+      const vPrev = t === 0 ? p.vInit : postReset(p, H[i - N], S[i - N]);
+      gDecay += dH * vPrev;
+      carry = decay * dH;
+    }
+  }
+  return { decay: gDecay, threshold: gThreshold };
+}
+
+export const referenceKernels: Kernels = {
+  name: 'reference',
+  gemm,
+  spikeMatmul,
+  spikeMatmulGradW,
+  im2col,
+  col2im,
+  neuronForward,
+  neuronBackward,
+};

@@ -1,0 +1,244 @@
+/**
+ * A compiled model: encoder -> layers (residual blocks nest) -> decoder, generic over the Layer
+ * contract. Holds the runtime RNG (encoder noise, dropout) so a checkpoint can restore it.
+ */
+import type { Decoder } from './decoders';
+import type { Encoder } from './encoders';
+import type { Kernels } from './kernels/types';
+import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layers/layer';
+import { Rng } from './rng';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors';
+import type { ModelSpec } from './spec';
+
+export class WeightsError extends Error {
+  readonly code = 'WEIGHTS_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'WeightsError';
+  }
+}
+
+type OutputRecorder = (layer: Layer, out: Tensor) => void;
+
+function forwardSeq(layers: readonly Layer[], x: Tensor, ctx: ForwardContext, record: OutputRecorder): Tensor {
+  let h = x;
+  for (const l of layers) {
+    h = l.forward(h, ctx);
+    record(l, h);
+  }
+  return h;
+}
+
+function backwardSeq(layers: readonly Layer[], g: Tensor, ctx: ForwardContext): Tensor {
+  let d = g;
+  for (let i = layers.length - 1; i >= 0; i--) d = layers[i].backward(d, ctx);
+  return d;
+}
+
+/**
+ * out = F(x) + shortcut(x), shortcut = identity when empty (He et al., CVPR 2016; with spiking
+ * branches this is SEW-ResNet ADD, Fang et al., NeurIPS 2021). Backward sends the same gradient
+ * down both branches and sums what they return.
+ */
+export class ResidualBlock implements Layer {
+  readonly type = 'residual';
+  /** Set by the network so nested layers' outputs can be sampled for rasters. */
+  recorder: OutputRecorder = () => {};
+
+  constructor(
+    readonly name: string,
+    readonly main: Layer[],
+    readonly shortcut: Layer[],
+  ) {}
+
+  outputShape(inputShape: readonly number[]): number[] {
+    let s = [...inputShape];
+    for (const l of this.main) s = l.outputShape(s);
+    return s;
+  }
+
+  forward(x: Tensor, ctx: ForwardContext): Tensor {
+    const a = forwardSeq(this.main, x, ctx, this.recorder);
+    const b = this.shortcut.length ? forwardSeq(this.shortcut, x, ctx, this.recorder) : x;
+    if (a.data.length !== b.data.length) throw new RangeError(`${this.name}: branch outputs differ in size (${a.data.length} vs ${b.data.length})`);
+    const out = new Float32Array(a.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
+    return { data: out, shape: [...a.shape] };
+  }
+
+  backward(gradOut: Tensor, ctx: ForwardContext): Tensor {
+    const ga = backwardSeq(this.main, gradOut, ctx);
+    const gb = this.shortcut.length ? backwardSeq(this.shortcut, gradOut, ctx) : gradOut;
+    const d = new Float32Array(ga.data.length);
+    for (let i = 0; i < d.length; i++) d[i] = ga.data[i] + gb.data[i];
+    return { data: d, shape: [...ga.shape] };
+  }
+
+  params(): Param[] {
+    return [...this.main, ...this.shortcut].flatMap((l) => l.params());
+  }
+  activity(): LayerActivity | null {
+    return null;
+  }
+  buffers(): Param[] {
+    return [...this.main, ...this.shortcut].flatMap((l) => l.buffers());
+  }
+}
+
+export interface ForwardResult {
+  /** Decoded scores [B, classes]. */
+  scores: Float32Array;
+  classes: number;
+  /** Spiking layers' activity by layer name. */
+  activity: Record<string, LayerActivity>;
+}
+
+export interface Raster {
+  layer: string;
+  timesteps: number;
+  neurons: number;
+  times: number[];
+  ids: number[];
+  truncated: boolean;
+}
+
+export class Network {
+  readonly rng: Rng;
+  private readonly outputs = new Map<string, Tensor>();
+  private batch = 0;
+  private training = false;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly layers: Layer[],
+    readonly encoder: Encoder,
+    readonly decoder: Decoder,
+    readonly kernels: Kernels,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+    const record: OutputRecorder = (l, out) => {
+      if (l.activity() !== null || l.type === 'neuron') this.outputs.set(l.name, out);
+    };
+    const wire = (ls: readonly Layer[]): void => {
+      for (const l of ls) if (l instanceof ResidualBlock) {
+        l.recorder = record;
+        wire(l.main);
+        wire(l.shortcut);
+      }
+    };
+    wire(layers);
+    this.recorder = record;
+  }
+
+  private readonly recorder: OutputRecorder;
+
+  /** Every non-block layer in execution order. */
+  leafLayers(): Layer[] {
+    const out: Layer[] = [];
+    const walk = (ls: readonly Layer[]): void => {
+      for (const l of ls) if (l instanceof ResidualBlock) { walk(l.main); walk(l.shortcut); } else out.push(l);
+    };
+    walk(this.layers);
+    return out;
+  }
+
+  private ctx(): ForwardContext {
+    return { kernels: this.kernels, training: this.training, rng: this.rng };
+  }
+
+  /** x: [B, ...input] analog values in [0, 1]. */
+  forward(x: Float32Array, batch: number, training: boolean): ForwardResult {
+    const F = this.spec.input.reduce((a, b) => a * b, 1);
+    if (x.length !== batch * F) throw new RangeError(`network input has ${x.length} values, expected ${batch} x ${F}`);
+    const T = this.spec.timesteps;
+    this.batch = batch;
+    this.training = training;
+    this.outputs.clear();
+    const encoded = this.encoder.encode(x, batch, T, this.rng);
+    const y = forwardSeq(this.layers, { data: encoded, shape: [T, batch, ...this.spec.input] }, this.ctx(), this.recorder);
+    const O = y.data.length / (T * batch);
+    const scores = this.decoder.forward(y.data, T, batch, O);
+    const activity: Record<string, LayerActivity> = {};
+    for (const l of this.leafLayers()) {
+      const a = l.activity();
+      if (a) activity[l.name] = a;
+    }
+    return { scores, classes: this.decoder.classes(O), activity };
+  }
+
+  /** gradScores: dL/dscores [B, classes] of the last training forward; fills the params' grads. */
+  backward(gradScores: Float32Array): void {
+    if (!this.training) throw new Error('Network.backward needs a training forward first');
+    const dy = this.decoder.backward(gradScores);
+    const T = this.spec.timesteps;
+    const last = this.layers[this.layers.length - 1];
+    const outShape = this.outputs.get(last.name)?.shape ?? [T, this.batch, dy.length / (T * this.batch)];
+    backwardSeq(this.layers, { data: dy, shape: outShape }, this.ctx());
+  }
+
+  params(): Param[] {
+    return this.layers.flatMap((l) => l.params());
+  }
+
+  buffers(): Param[] {
+    return this.layers.flatMap((l) => l.buffers());
+  }
+
+  /** Names of layers whose output can be rastered (spiking layers), in order. */
+  spikingLayerNames(): string[] {
+    return this.leafLayers().filter((l) => l.type === 'neuron').map((l) => l.name);
+  }
+
+  /**
+   * One sample's spikes in `layerName` from the last forward as address events (t, neuron id),
+   * at most maxEvents of them (earliest first).
+   */
+  recordRaster(layerName: string, sampleIndex: number, maxEvents = 20000): Raster {
+    const out = this.outputs.get(layerName);
+    if (!out) throw new RangeError(`no output recorded for layer "${layerName}"; spiking layers: ${this.spikingLayerNames().join(', ')}`);
+    const [T, B] = out.shape;
+    if (sampleIndex < 0 || sampleIndex >= B) throw new RangeError(`sample ${sampleIndex} is outside the last batch of ${B}`);
+    const n = out.data.length / (T * B);
+    const times: number[] = [];
+    const ids: number[] = [];
+    let truncated = false;
+    for (let t = 0; t < T && !truncated; t++) {
+      const base = (t * B + sampleIndex) * n;
+      for (let i = 0; i < n; i++) {
+        if (out.data[base + i] === 0) continue;
+        if (times.length >= maxEvents) { truncated = true; break; }
+        times.push(t);
+        ids.push(i);
+      }
+    }
+    return { layer: layerName, timesteps: T, neurons: n, times, ids, truncated };
+  }
+
+  saveWeights(): Uint8Array {
+    const all = [...this.params(), ...this.buffers()];
+    return encodeSafetensors(all.map((p) => ({ name: p.name, shape: p.shape, data: p.value })), { format: 'spikelab.weights', model: this.spec.name });
+  }
+
+  /** Strict: every parameter and buffer must be present with its shape; extra tensors are errors too. */
+  loadWeights(bytes: Uint8Array): void {
+    let tensors;
+    try {
+      tensors = decodeSafetensors(bytes).tensors;
+    } catch (e) {
+      if (e instanceof SafetensorsError) throw new WeightsError(`weights: ${e.message}`);
+      throw e;
+    }
+    const all = [...this.params(), ...this.buffers()];
+    const names = new Set(all.map((p) => p.name));
+    const extra = [...tensors.keys()].filter((k) => !names.has(k));
+    if (extra.length) throw new WeightsError(`weights contain tensors this model does not have: ${extra.slice(0, 5).join(', ')}`);
+    for (const p of all) {
+      const t = tensors.get(p.name);
+      if (!t) throw new WeightsError(`weights lack tensor "${p.name}"`);
+      if (t.shape.join('x') !== p.shape.join('x'))
+        throw new WeightsError(`tensor "${p.name}" has shape [${t.shape.join(', ')}], model expects [${p.shape.join(', ')}]`);
+    }
+    for (const p of all) p.value.set((tensors.get(p.name) as { data: Float32Array }).data);
+  }
+}

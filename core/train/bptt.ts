@@ -1,0 +1,243 @@
+/**
+ * Surrogate-gradient BPTT (Neftci, Mostafa & Zenke, IEEE SPM 2019; Wu et al. 2018 STBP): unroll the
+ * network over T steps, backpropagate through time with the surrogate spike derivative, update with
+ * the preset's optimiser. Position (epoch, batch), weights, optimiser moments and the runtime RNG
+ * are checkpointed so a stopped run continues exactly where it left off.
+ */
+import type { MetricRecord, RunConfig } from '../api/contract';
+import { loadMnist } from '../data/mnist';
+import { buildNetwork } from '../snn/build';
+import { getKernels } from '../snn/kernels/index';
+import type { Kernels } from '../snn/kernels/types';
+import { computeLoss, argmaxCorrect } from '../snn/losses';
+import type { Network } from '../snn/network';
+import { clipGradNorm, Optimizer, scheduledLr } from '../snn/optim';
+import { Rng } from '../snn/rng';
+import { trainingRecipe } from './presets';
+import type { CheckpointState, TrainHooks, TrainMethod, TrainResult } from './types';
+
+export interface Dataset {
+  /** count * features bytes, 0..255. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  features: number;
+}
+
+export interface BpttDeps {
+  kernels?: () => { kernels: Kernels; note: string | null };
+  loadData?: (split: 'train' | 'test', limit: number | null) => Promise<Dataset>;
+  /** Batch records are reported every this many batches (plus the last of an epoch). */
+  reportEvery?: number;
+}
+
+async function loadMnistDataset(split: 'train' | 'test', limit: number | null): Promise<Dataset> {
+  const d = await loadMnist(split, limit === null ? {} : { limit });
+  return { images: d.images, labels: d.labels, count: d.count, features: d.rows * d.cols };
+}
+
+/** Fisher-Yates permutation of the epoch's sample order, a pure function of (seed, epoch) so resume needs no shuffle state. */
+export function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
+  const rng = new Rng((seed * 0x9e3779b1 + epoch * 0x85ebca6b + 1) >>> 0);
+  const p = new Uint32Array(count);
+  for (let i = 0; i < count; i++) p[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+/** order null: samples in stored order (evaluation). */
+function gatherBatch(d: Dataset, order: ArrayLike<number> | null, start: number, end: number): { x: Float32Array; y: Uint8Array } {
+  const B = end - start;
+  const F = d.features;
+  const x = new Float32Array(B * F);
+  const y = new Uint8Array(B);
+  for (let b = 0; b < B; b++) {
+    const idx = order ? order[start + b] : start + b;
+    const src = idx * F;
+    for (let f = 0; f < F; f++) x[b * F + f] = d.images[src + f] / 255;
+    y[b] = d.labels[idx];
+  }
+  return { x, y };
+}
+
+function firingRates(activity: Record<string, { spikes: number; neuronSteps: number }>): Record<string, number> {
+  const r: Record<string, number> = {};
+  for (const [k, a] of Object.entries(activity)) r[k] = a.neuronSteps > 0 ? a.spikes / a.neuronSteps : 0;
+  return r;
+}
+
+/** Test-set accuracy with the network in inference mode. */
+export function evaluate(net: Network, d: Dataset, batchSize: number): number {
+  let correct = 0;
+  for (let s = 0; s < d.count; s += batchSize) {
+    const e = Math.min(d.count, s + batchSize);
+    const { x, y } = gatherBatch(d, null, s, e);
+    const r = net.forward(x, e - s, false);
+    correct += argmaxCorrect(r.scores, y, e - s, r.classes);
+  }
+  return d.count > 0 ? correct / d.count : 0;
+}
+
+export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
+  const pickKernels = deps.kernels ?? getKernels;
+  const loadData = deps.loadData ?? loadMnistDataset;
+  const reportEvery = deps.reportEvery ?? 10;
+
+  return async (config: RunConfig, hooks: TrainHooks, resume: CheckpointState | null): Promise<TrainResult> => {
+    const s = config.settings;
+    if (config.dataset !== 'mnist') hooks.log(`bptt: dataset "${config.dataset}" is read with the MNIST IDX reader`);
+    const spec = { ...config.model, timesteps: s.timesteps };
+    const { kernels, note } = pickKernels();
+    hooks.log(`bptt: kernels ${kernels.name}${note ? ` (${note})` : ''}`);
+    const [train, test] = await Promise.all([loadData('train', s.trainLimit), loadData('test', s.testLimit)]);
+    hooks.log(`bptt: ${train.count} training and ${test.count} test samples`);
+
+    const recipe = trainingRecipe(config.preset);
+    const net = buildNetwork(spec, { kernels, seed: s.seed });
+    const params = net.params();
+    const opt = new Optimizer(params, { ...recipe.optimizer, lr: s.learningRate });
+    const stepsPerEpoch = Math.ceil(train.count / s.batchSize);
+    const hidden = net.spikingLayerNames()[0] ?? null;
+
+    let epoch = 0;
+    let step = 0;
+    let bestTest: number | null = null;
+    let elapsedBase = 0;
+    let epochLoss = 0;
+    let epochCorrect = 0;
+    let epochSeen = 0;
+    if (resume) {
+      net.loadWeights(resume.weights);
+      opt.loadState(resume.optimizer);
+      const words = [0, 1, 2, 3].map((i) => resume.extra[`rng${i}`]);
+      if (words.every((w) => typeof w === 'number')) net.rng.setState(words as number[]);
+      epoch = resume.epoch;
+      step = resume.step;
+      bestTest = resume.bestTestAccuracy;
+      const num = (k: string): number => (typeof resume.extra[k] === 'number' ? (resume.extra[k] as number) : 0);
+      elapsedBase = num('elapsedMs');
+      epochLoss = num('epochLoss');
+      epochCorrect = num('epochCorrect');
+      epochSeen = num('epochSeen');
+      hooks.log(`bptt: resuming at epoch ${epoch + 1}, batch ${step}`);
+    }
+    const t0 = Date.now();
+    const elapsed = (): number => elapsedBase + (Date.now() - t0);
+
+    const snapshot = (): CheckpointState => {
+      const rng = net.rng.getState();
+      return {
+        epoch,
+        step,
+        weights: net.saveWeights(),
+        optimizer: opt.saveState(),
+        extra: {
+          rng0: rng[0],
+          rng1: rng[1],
+          rng2: rng[2],
+          rng3: rng[3],
+          elapsedMs: elapsed(),
+          epochLoss,
+          epochCorrect,
+          epochSeen,
+          kernels: kernels.name,
+        },
+        bestTestAccuracy: bestTest,
+      };
+    };
+
+    let lastTest: number | null = null;
+    while (epoch < s.epochs) {
+      const order = epochOrder(train.count, s.seed, epoch);
+      const epochStart = Date.now();
+      const seenAtStart = epochSeen;
+      let windowStart = Date.now();
+      let windowSamples = 0;
+      let windowLoss = 0;
+      let windowCorrect = 0;
+      let windowRates: Record<string, number> = {};
+      for (; step < stepsPerEpoch; ) {
+        if ((await hooks.control()) === 'stop') {
+          await hooks.checkpoint(snapshot());
+          return { stopped: true, epochsDone: epoch, finalTestAccuracy: lastTest, bestTestAccuracy: bestTest, weights: net.saveWeights() };
+        }
+        const start = step * s.batchSize;
+        const end = Math.min(train.count, start + s.batchSize);
+        const B = end - start;
+        const { x, y } = gatherBatch(train, order, start, end);
+        opt.lr = scheduledLr(s.learningRate, recipe.schedule, epoch * stepsPerEpoch + step);
+        const fwd = net.forward(x, B, true);
+        const loss = computeLoss(recipe.loss, fwd.scores, y, B, fwd.classes, { timesteps: spec.timesteps, ...recipe.lossOptions });
+        opt.zeroGrad();
+        net.backward(loss.grad);
+        if (recipe.clipNorm !== null) clipGradNorm(params, recipe.clipNorm);
+        opt.step();
+        step++;
+
+        epochLoss += loss.loss * B;
+        epochCorrect += loss.correct;
+        epochSeen += B;
+        windowLoss += loss.loss * B;
+        windowCorrect += loss.correct;
+        windowSamples += B;
+        windowRates = firingRates(fwd.activity);
+
+        if (hidden && hooks.wantSpikes()) {
+          const r = net.recordRaster(hidden, 0);
+          hooks.spikes({ layer: r.layer, epoch, step, timesteps: r.timesteps, neurons: r.neurons, times: r.times, ids: r.ids, truncated: r.truncated });
+        }
+        if (step % reportEvery === 0 || step === stepsPerEpoch) {
+          const secs = (Date.now() - windowStart) / 1000;
+          const rec: MetricRecord = {
+            kind: 'batch',
+            epoch,
+            step,
+            stepsPerEpoch,
+            elapsedMs: elapsed(),
+            loss: windowLoss / windowSamples,
+            trainAccuracy: windowCorrect / windowSamples,
+            testAccuracy: null,
+            learningRate: opt.lr,
+            samplesPerSecond: secs > 0 ? windowSamples / secs : null,
+            firingRates: windowRates,
+          };
+          hooks.metric(rec);
+          windowStart = Date.now();
+          windowSamples = 0;
+          windowLoss = 0;
+          windowCorrect = 0;
+        }
+      }
+      const trainMs = Date.now() - epochStart;
+      lastTest = test.count > 0 ? evaluate(net, test, Math.max(s.batchSize, 256)) : null;
+      if (lastTest !== null && (bestTest === null || lastTest > bestTest)) bestTest = lastTest;
+      hooks.metric({
+        kind: 'epoch',
+        epoch,
+        step: stepsPerEpoch,
+        stepsPerEpoch,
+        elapsedMs: elapsed(),
+        loss: epochSeen ? epochLoss / epochSeen : 0,
+        trainAccuracy: epochSeen ? epochCorrect / epochSeen : null,
+        testAccuracy: lastTest,
+        learningRate: opt.lr,
+        samplesPerSecond: trainMs > 0 ? ((epochSeen - seenAtStart) * 1000) / trainMs : null,
+        firingRates: windowRates,
+      });
+      epoch++;
+      step = 0;
+      epochLoss = 0;
+      epochCorrect = 0;
+      epochSeen = 0;
+      await hooks.checkpoint(snapshot());
+    }
+    return { stopped: false, epochsDone: epoch, finalTestAccuracy: lastTest, bestTestAccuracy: bestTest, weights: net.saveWeights() };
+  };
+}
+
+export const trainBptt: TrainMethod = createBpttTrainer();

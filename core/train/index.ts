@@ -1,0 +1,15 @@
+/** Training methods by name, for the lab's worker. */
+import { ApiError } from '../api/contract';
+import { trainBptt } from './bptt';
+import type { TrainMethod } from './types';
+
+const METHODS: Record<string, TrainMethod> = { bptt: trainBptt };
+
+export function getTrainMethod(name: string): TrainMethod {
+  const m = Object.prototype.hasOwnProperty.call(METHODS, name) ? METHODS[name] : undefined;
+  if (!m) throw new ApiError('BAD_REQUEST', `Unknown training method "${name}"; available: ${Object.keys(METHODS).join(', ')}`);
+  return m;
+}
+
+export { listPresets, getPreset } from './presets';
+export type { TrainMethod, TrainHooks, CheckpointState, TrainResult } from './types';

@@ -1,0 +1,211 @@
+#include <cmath>
+#include <vector>
+
+#include "bindings.h"
+#include "kernels.h"
+#include "threadPool.h"
+
+namespace spikelab {
+
+namespace {
+
+// Columns (neurons) per chunk: enough to vectorise the inner loop and amortise the pool hand-off.
+constexpr std::size_t kColumnGrain = 512;
+constexpr double kPi = 3.14159265358979323846;
+
+// One-to-one ports of core/snn/surrogates.ts, in double precision like the JS originals.
+double SurrogateGrad(Surrogate kind, double x, double alpha) {
+  switch (kind) {
+    case Surrogate::Arctan: {
+      const double u = (kPi / 2) * alpha * x;
+      return alpha / 2 / (1 + u * u);
+    }
+    case Surrogate::Sigmoid: {
+      const double s = 1 / (1 + std::exp(-alpha * x));
+      return alpha * s * (1 - s);
+    }
+    case Surrogate::FastSigmoid: {
+      const double d = 1 + alpha * std::fabs(x);
+      return 1 / (d * d);
+    }
+    case Surrogate::Triangle: {
+      const double v = 1 - alpha * std::fabs(x);
+      return v > 0 ? alpha * v : 0;
+    }
+    case Surrogate::Rectangle:
+      return std::fabs(x) < 0.5 / alpha ? alpha : 0;
+  }
+  return 0;
+}
+
+// Post-reset membrane for a pre-reset value h and spike s.
+inline double ResetMembrane(const NeuronParams& p, double h, double s) {
+  switch (p.reset) {
+    case Reset::Hard:
+      return s != 0 ? p.vReset : h;
+    case Reset::Soft:
+      return h - p.threshold * s;
+    case Reset::None:
+      return h;
+  }
+  return h;
+}
+
+inline std::size_t ChunkEnd(std::size_t chunk, std::size_t total) {
+  const std::size_t end = (chunk + 1) * kColumnGrain;
+  return end < total ? end : total;
+}
+
+}  // namespace
+
+void NeuronForward(const NeuronParams& p, std::size_t T, std::size_t N, const float* x, float* s, float* h,
+                   float* v) {
+  ParallelFor(ChunkCount(N, kColumnGrain), [&](std::size_t chunk) {
+    const std::size_t n0 = chunk * kColumnGrain, n1 = ChunkEnd(chunk, N), width = n1 - n0;
+    std::vector<double> mem(width, p.vInit);
+    std::vector<int> refr(width, 0);
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t row = t * N;
+      for (std::size_t j = 0; j < width; ++j) {
+        const std::size_t i = row + n0 + j;
+        double hv;
+        double sv = 0;
+        if (refr[j] > 0) {
+          // Refractory: the membrane is held and input is ignored.
+          --refr[j];
+          hv = mem[j];
+        } else {
+          // Charge in double like the reference, then decide on the float32 value that is stored
+          // so backward (which only sees H) agrees with the spike that was emitted.
+          hv = static_cast<float>(p.decay * mem[j] + p.inputScale * static_cast<double>(x[i]) + p.bias);
+          if (p.reset != Reset::None && hv >= p.threshold) {
+            sv = 1;
+            refr[j] = p.refractory;
+          }
+          mem[j] = static_cast<float>(ResetMembrane(p, hv, sv));
+        }
+        h[i] = static_cast<float>(hv);
+        s[i] = static_cast<float>(sv);
+        if (v != nullptr) v[i] = static_cast<float>(mem[j]);
+      }
+    }
+  });
+}
+
+NeuronGrads NeuronBackward(const NeuronParams& p, std::size_t T, std::size_t N, const float* h, const float* s,
+                           const float* gradS, const float* gradV, float* gradX) {
+  const std::size_t chunks = ChunkCount(N, kColumnGrain);
+  std::vector<NeuronGrads> partial(chunks, NeuronGrads{0, 0});
+  ParallelFor(chunks, [&](std::size_t chunk) {
+    const std::size_t n0 = chunk * kColumnGrain, n1 = ChunkEnd(chunk, N), width = n1 - n0;
+    // Which steps were refractory, replayed from the spike train (forward order).
+    std::vector<unsigned char> held(p.refractory > 0 ? T * width : 0, 0);
+    if (p.refractory > 0) {
+      std::vector<int> refr(width, 0);
+      for (std::size_t t = 0; t < T; ++t) {
+        for (std::size_t j = 0; j < width; ++j) {
+          if (refr[j] > 0) {
+            --refr[j];
+            held[t * width + j] = 1;
+          } else if (s[t * N + n0 + j] != 0) {
+            refr[j] = p.refractory;
+          }
+        }
+      }
+    }
+    std::vector<double> dVnext(width, 0.0);
+    double dDecay = 0, dThreshold = 0;
+    for (std::size_t tt = T; tt-- > 0;) {
+      const std::size_t row = tt * N;
+      for (std::size_t j = 0; j < width; ++j) {
+        const std::size_t i = row + n0 + j;
+        if (!held.empty() && held[tt * width + j]) {
+          // Gradients do not flow through refractory steps.
+          gradX[i] = 0;
+          dVnext[j] = 0;
+          continue;
+        }
+        const double hv = h[i], sv = s[i];
+        const double gv = (gradV != nullptr ? static_cast<double>(gradV[i]) : 0.0) + dVnext[j];
+        const double gs = gradS != nullptr ? static_cast<double>(gradS[i]) : 0.0;
+        double dH;
+        if (p.reset == Reset::None) {
+          dH = gv;
+        } else {
+          const double sg = SurrogateGrad(p.surrogate, hv - p.threshold, p.surrogateAlpha);
+          double dS = gs;
+          double dHdirect;
+          if (p.reset == Reset::Hard) {
+            dHdirect = gv * (1 - sv);
+            if (!p.detachReset) dS += gv * (p.vReset - hv);
+          } else {
+            dHdirect = gv;
+            if (!p.detachReset) dS += gv * -p.threshold;
+            dThreshold += gv * -sv;
+          }
+          dH = dHdirect + dS * sg;
+          dThreshold += -dS * sg;
+        }
+        gradX[i] = static_cast<float>(dH * p.inputScale);
+        const double vPrev = tt == 0 ? p.vInit : ResetMembrane(p, h[i - N], s[i - N]);
+        dDecay += dH * vPrev;
+        dVnext[j] = dH * p.decay;
+      }
+    }
+    partial[chunk] = NeuronGrads{dDecay, dThreshold};
+  });
+  NeuronGrads total{0, 0};
+  for (const auto& g : partial) {
+    total.decay += g.decay;
+    total.threshold += g.threshold;
+  }
+  return total;
+}
+
+namespace {
+
+NeuronParams ParamsArg(const Napi::Value& value) {
+  const Napi::Object o = value.As<Napi::Object>();
+  auto num = [&](const char* name) { return o.Get(name).As<Napi::Number>().DoubleValue(); };
+  NeuronParams p{};
+  p.decay = num("decay");
+  p.inputScale = num("inputScale");
+  p.bias = num("bias");
+  p.threshold = num("threshold");
+  p.reset = static_cast<Reset>(o.Get("reset").As<Napi::Number>().Int32Value());
+  p.vReset = num("vReset");
+  p.vInit = num("vInit");
+  p.refractory = o.Get("refractory").As<Napi::Number>().Int32Value();
+  p.detachReset = o.Get("detachReset").As<Napi::Boolean>().Value();
+  p.surrogate = static_cast<Surrogate>(o.Get("surrogate").As<Napi::Number>().Int32Value());
+  p.surrogateAlpha = num("surrogateAlpha");
+  return p;
+}
+
+// neuronForward(params, T, N, X, S, H, V | null)
+Napi::Value NeuronForwardJs(const Napi::CallbackInfo& info) {
+  NeuronForward(ParamsArg(info[0]), SizeArg(info[1]), SizeArg(info[2]), FloatData(info[3]), FloatData(info[4]),
+                FloatData(info[5]), FloatDataOrNull(info[6]));
+  return info.Env().Undefined();
+}
+
+// neuronBackward(params, T, N, H, S, gradS | null, gradV | null, gradX) -> [dDecay, dThreshold]
+Napi::Value NeuronBackwardJs(const Napi::CallbackInfo& info) {
+  const NeuronGrads g = NeuronBackward(ParamsArg(info[0]), SizeArg(info[1]), SizeArg(info[2]), FloatData(info[3]),
+                                       FloatData(info[4]), FloatDataOrNull(info[5]), FloatDataOrNull(info[6]),
+                                       FloatData(info[7]));
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, g.decay));
+  out.Set(1u, Napi::Number::New(env, g.threshold));
+  return out;
+}
+
+}  // namespace
+
+void RegisterNeuron(Napi::Env env, Napi::Object exports) {
+  exports.Set("neuronForward", Napi::Function::New(env, NeuronForwardJs, "neuronForward"));
+  exports.Set("neuronBackward", Napi::Function::New(env, NeuronBackwardJs, "neuronBackward"));
+}
+
+}  // namespace spikelab

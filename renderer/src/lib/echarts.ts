@@ -1,0 +1,14 @@
+/**
+ * ECharts with only what the charts use registered, so the bundle carries lines, grid, tooltip and
+ * legend rather than the whole library.
+ */
+import { LineChart, type LineSeriesOption } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
+import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+
+use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type { EChartsType, LineSeriesOption };
+export { init };

@@ -1,0 +1,45 @@
+/**
+ * Shared set-up for the browser tests: where Chromium is, how to launch it here, and console-error
+ * collection. playwright-core drives the system Chromium, so no browser download is needed.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function browserSkipReason(): string | null {
+  if (!existsSync(CHROMIUM_PATH)) return `${CHROMIUM_PATH} is missing (apt-get install -y chromium)`;
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) return 'out/renderer/index.html is missing (run `npx electron-vite build` first)';
+  return null;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Collects console errors and page errors; the favicon 404 is noise, not a renderer fault. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    const url = msg.location().url ?? '';
+    if (/favicon/i.test(text) || /favicon/i.test(url)) return;
+    errors.push(text);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  return errors;
+}
+
+export function resultPath(name: string): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  return join(RESULTS_DIR, name);
+}

@@ -1,0 +1,107 @@
+/**
+ * The first slice end to end, as a user would do it: the real web host and lab service (the
+ * trainer runs in a worker), the built renderer in headless Chromium over WebSocket. Pick the
+ * mnist-mlp preset, make the run small, Train, watch loss points and raster spikes arrive, Stop.
+ * A screenshot is kept in test-results/slice.png.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+
+const skip = browserSkipReason();
+if (skip) console.warn(`[slice.e2e] SKIPPED: ${skip}`);
+
+interface Host {
+  url: string;
+  close(): Promise<void>;
+}
+
+describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => {
+  let host: Host | null = null;
+  let browser: Browser | null = null;
+  let workspace = '';
+
+  beforeAll(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'spikelab-e2e-'));
+    // Imported here so a missing host fails this suite, not the collection of every test file.
+    const { startWebHost } = await import('../../host/web/server');
+    host = await startWebHost({ port: 0, workspace });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('trains, streams loss and spikes, and stops', { timeout: 120_000 }, async () => {
+    if (!host || !browser) throw new Error('set-up failed');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    // Playwright actions wait forever by default; a hung UI should fail the test, not the runner.
+    page.setDefaultTimeout(30_000);
+    const errors = collectErrors(page);
+    await page.goto(host.url);
+    try {
+      await drive();
+    } catch (err) {
+      // Leave evidence: what the user would have seen, the toasts and the console.
+      await page.screenshot({ path: resultPath('slice-failure.png') }).catch(() => undefined);
+      const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);
+      throw new Error(`${String(err)}\ntoasts: ${JSON.stringify(toasts)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+
+    async function drive(): Promise<void> {
+      const preset = page.getByTestId('preset-select');
+      await preset.locator('option[value="mnist-mlp"]').waitFor({ state: 'attached', timeout: 15_000 });
+      await preset.selectOption('mnist-mlp');
+      await page.getByTestId('field-epochs').fill('1');
+      await page.getByTestId('field-timesteps').fill('10');
+      // Big enough to still be running after the first reports (~1k samples/s here), so Pause,
+      // Resume and Stop act on a live run; small enough to finish fast if the machine is quicker.
+      await page.getByTestId('field-train-limit').fill('8192');
+      await page.getByTestId('field-test-limit').fill('500');
+      expect(await page.getByTestId('train-button').isDisabled()).toBe(false);
+      await page.getByTestId('train-button').click();
+
+      await page.getByTestId('run-item').first().waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 90_000, polling: 250 });
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="spike-raster"]')?.getAttribute('data-spikes')) > 0, undefined, { timeout: 90_000, polling: 250 });
+      // Let a few more batches land so the picture shows a curve, not a dot.
+      await page.waitForTimeout(1500);
+
+      const points = Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
+      const spikes = Number(await page.getByTestId('spike-raster').getAttribute('data-spikes'));
+      console.log(`[slice.e2e] loss points ${points}, raster spikes ${spikes}, step "${await page.getByTestId('stat-step').textContent()}", samples/s "${await page.getByTestId('stat-sps').textContent()}"`);
+      expect(points).toBeGreaterThan(0);
+      expect(spikes).toBeGreaterThan(0);
+      await page.screenshot({ path: resultPath('slice.png') });
+
+      const statusIs = (want: string[]): Promise<unknown> =>
+        page.waitForFunction((w) => w.includes(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''), want, { timeout: 30_000 });
+      if ((await page.getByTestId('run-status').textContent()) === 'running') {
+        await page.getByTestId('pause-button').click();
+        await statusIs(['paused', 'completed']);
+        if ((await page.getByTestId('run-status').textContent()) === 'paused') {
+          await page.getByTestId('resume-button').click();
+          await statusIs(['running', 'completed']);
+        }
+        if ((await page.getByTestId('run-status').textContent()) !== 'completed') {
+          await page.getByTestId('stop-button').click({ timeout: 10_000 });
+          await statusIs(['stopped', 'completed']);
+        }
+      }
+      const final = await page.getByTestId('run-status').textContent();
+      console.log(`[slice.e2e] final status ${final}`);
+      expect(['stopped', 'completed']).toContain(final);
+      await page.locator('[data-testid="run-item"][data-status="stopped"], [data-testid="run-item"][data-status="completed"]').first().waitFor();
+      expect(await page.getByTestId('stop-button').isDisabled()).toBe(true);
+      expect(await page.getByTestId('toast').count()).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import type { MetricRecord, RunSummary } from '../../../core/api/contract';
+
+export function metric(kind: MetricRecord['kind'], epoch: number, step: number, loss: number, extra: Partial<MetricRecord> = {}): MetricRecord {
+  return {
+    kind,
+    epoch,
+    step,
+    stepsPerEpoch: 4,
+    elapsedMs: epoch * 1000 + step * 10,
+    loss,
+    trainAccuracy: null,
+    testAccuracy: null,
+    learningRate: 0.001,
+    samplesPerSecond: 100,
+    firingRates: {},
+    ...extra,
+  };
+}
+
+export function summary(id: string, status: RunSummary['status'] = 'running', createdAt = '2026-01-01T00:00:00Z'): RunSummary {
+  return {
+    id,
+    name: `run ${id}`,
+    preset: 'mnist-mlp',
+    method: 'bptt',
+    dataset: 'mnist',
+    status,
+    createdAt,
+    updatedAt: createdAt,
+    epochsDone: 0,
+    epochs: 2,
+    bestTestAccuracy: null,
+    lastCheckpoint: null,
+    error: null,
+  };
+}
