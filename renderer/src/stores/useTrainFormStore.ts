@@ -2,8 +2,30 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { PresetSummary, TrainRequest } from '../../../core/api/contract';
 import { useApi } from '../api';
-import { draftFromSettings, validateDraft, type SettingsDraft, type SettingsField } from '../lib/settingsForm';
+import { draftFromSettings, SETTINGS_FIELDS, validateDraft, type SettingsDraft, type SettingsField } from '../lib/settingsForm';
 import { useToastStore } from './useToastStore';
+
+const STORAGE_PREFIX = 'spikelab.settings.';
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    // Storage can be disabled (privacy settings); the form then simply starts from defaults.
+    return null;
+  }
+}
+
+function loadDraft(preset: string): SettingsDraft | null {
+  const raw = storage()?.getItem(STORAGE_PREFIX + preset);
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Record<string, unknown>;
+    return SETTINGS_FIELDS.every((f) => typeof v[f] === 'string') ? (v as SettingsDraft) : null;
+  } catch {
+    return null;
+  }
+}
 
 const EMPTY_DRAFT: SettingsDraft = { epochs: '', batchSize: '', learningRate: '', timesteps: '', trainLimit: '', testLimit: '', seed: '' };
 
@@ -13,7 +35,8 @@ const EMPTY_DRAFT: SettingsDraft = { epochs: '', batchSize: '', learningRate: ''
  * derived `errors` (per field, shown beside it) and `request` (a TrainRequest, or null while
  * anything is invalid).
  * Actions: `loadPresets()` (selects the first preset), `selectPreset(name)` (fills the draft with
- * the preset's defaults), `setField(field, text)`, `resetToDefaults()`.
+ * what was last typed for that preset, else its defaults), `setField(field, text)` (remembered per
+ * preset in localStorage), `resetToDefaults()` (forgets the edits).
  */
 export const useTrainFormStore = defineStore('trainForm', () => {
   const presets = ref<PresetSummary[]>([]);
@@ -46,15 +69,18 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     const p = presets.value.find((x) => x.name === name);
     if (!p) return;
     presetName.value = p.name;
-    draft.value = draftFromSettings(p.defaults);
+    draft.value = loadDraft(p.name) ?? draftFromSettings(p.defaults);
   }
 
   function setField(field: SettingsField, text: string): void {
     draft.value = { ...draft.value, [field]: text };
+    if (presetName.value) storage()?.setItem(STORAGE_PREFIX + presetName.value, JSON.stringify(draft.value));
   }
 
   function resetToDefaults(): void {
-    if (preset.value) draft.value = draftFromSettings(preset.value.defaults);
+    if (!preset.value) return;
+    storage()?.removeItem(STORAGE_PREFIX + preset.value.name);
+    draft.value = draftFromSettings(preset.value.defaults);
   }
 
   return { presets, presetName, draft, loading, preset, errors, request, loadPresets, selectPreset, setField, resetToDefaults };

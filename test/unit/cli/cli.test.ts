@@ -59,7 +59,7 @@ describe('spikelab CLI (in process)', () => {
     await main(['runs', 'list', '--json', '--workspace', join(t.dir, 'ws')], list.io);
     const stopped = (JSON.parse(list.out()) as RunSummary[]).find((r) => r.status === 'stopped')!;
     const c = captureIo(fakes);
-    // Fewer epochs than asked would be a different run; resume keeps the run's own settings (2 epochs of fake-slow).
+    // Resume keeps the run's own settings (2 epochs of fake-slow).
     const code = await main(['runs', 'resume', stopped.id, '--json', '--workspace', join(t.dir, 'ws')], c.io);
     expect(code).toBe(0);
     expect(JSON.parse(c.out())).toMatchObject({ runId: stopped.id, status: 'completed', epochsDone: 2 });

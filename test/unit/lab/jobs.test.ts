@@ -117,6 +117,19 @@ describe('training jobs in worker threads', () => {
     expect(stopped.status).toBe('stopped');
   });
 
+  it('queues runs beyond the concurrency limit and can stop a queued run', async () => {
+    const { svc } = service('queue');
+    const a = await svc.startRun({ preset: 'fake-slow', settings: { epochs: 1, trainLimit: 100 } });
+    const b = await svc.startRun({ preset: 'fake-fast', settings: { epochs: 1, trainLimit: 50 } });
+    const c = await svc.startRun({ preset: 'fake-fast', settings: { epochs: 1, trainLimit: 50 } });
+    expect([a.status, b.status, c.status]).toEqual(['running', 'queued', 'queued']);
+    expect((await svc.stopRun(c.id)).status).toBe('stopped');
+    await waitFor(() => svc.store.readStatus(b.id).status === 'completed', 20_000, 'queued run to complete');
+    expect(svc.store.readStatus(a.id).status).toBe('completed');
+    expect(svc.store.readStatus(c.id).status).toBe('stopped');
+    expect(svc.store.latestCheckpoint(c.id)).toBeNull();
+  });
+
   it('a failing method marks the run failed with its message', async () => {
     const { svc } = service('fail');
     const run = await svc.startRun({ preset: 'fake-fail', settings: { trainLimit: 20 } });

@@ -1,5 +1,5 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type PresetSummary, type SpikeLabApi } from '../../../core/api/contract';
 import { provideApi } from '../../../renderer/src/api';
 import { useToastStore } from '../../../renderer/src/stores/useToastStore';
@@ -15,8 +15,52 @@ function api(list: () => Promise<PresetSummary[]>): SpikeLabApi {
   return { getAppInfo: never, listPresets: list, listRuns: never, getRun: never, startRun: never, pauseRun: never, resumeRun: never, stopRun: never, onRunEvent: () => () => undefined };
 }
 
+/** Minimal in-memory Storage; Node 20 has no localStorage. */
+function memoryStorage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => [...m.keys()][i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, String(v)),
+  };
+}
+
 describe('useTrainFormStore', () => {
-  beforeEach(() => setActivePinia(createPinia()));
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    vi.stubGlobal('localStorage', memoryStorage());
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('remembers edits per preset across sessions until reset', async () => {
+    provideApi(api(async () => presets));
+    const f = useTrainFormStore();
+    await f.loadPresets();
+    f.setField('epochs', '7');
+    f.selectPreset('b');
+    expect(f.draft.epochs).toBe('5');
+    // A new session (fresh pinia) restores what was typed for preset a.
+    setActivePinia(createPinia());
+    const g = useTrainFormStore();
+    await g.loadPresets();
+    expect(g.draft.epochs).toBe('7');
+    g.resetToDefaults();
+    expect(g.draft.epochs).toBe('3');
+    expect(localStorage.getItem('spikelab.settings.a')).toBeNull();
+  });
+
+  it('ignores a corrupt saved draft', async () => {
+    localStorage.setItem('spikelab.settings.a', '{"epochs": 3}');
+    provideApi(api(async () => presets));
+    const f = useTrainFormStore();
+    await f.loadPresets();
+    expect(f.draft.epochs).toBe('3');
+  });
 
   it('selects the first preset and builds a request from its defaults', async () => {
     provideApi(api(async () => presets));
