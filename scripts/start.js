@@ -11,14 +11,21 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 
+/**
+ * Resolved in a child process: loading `electron` may first try to download the binary and prints
+ * its progress and stack traces; the user gets one line saying why instead.
+ */
 function electronBinary() {
-  let p;
-  try {
-    p = require('electron');
-  } catch (err) {
-    return { path: null, why: String((err && err.message) || err).split('\n')[0].slice(0, 160) };
-  }
-  if (typeof p !== 'string') return { path: null, why: 'the electron package did not return a binary path' };
+  const probe =
+    "try { process.stdout.write('SPIKELAB_PATH:' + String(require('electron'))); }" +
+    " catch (e) { process.stdout.write('SPIKELAB_WHY:' + String((e && e.message) || e).split('\\n')[0]); process.exit(3); }";
+  const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+  const out = r.stdout || '';
+  const why = /SPIKELAB_WHY:(.*)/.exec(out);
+  if (why) return { path: null, why: why[1].replace(/(TypeError|Error):.*$/, '').trim().slice(0, 200) };
+  const found = /SPIKELAB_PATH:(.*)/.exec(out);
+  if (!found) return { path: null, why: r.error ? r.error.message : `probing the electron package failed (exit ${r.status})` };
+  const p = found[1].trim();
   if (!existsSync(p)) return { path: null, why: `the Electron binary ${p} is missing` };
   return { path: p, why: null };
 }

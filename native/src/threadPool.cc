@@ -23,7 +23,10 @@ class Pool {
     StopWorkers();
     const int extra = threads > 1 ? threads - 1 : 0;
     stop_ = false;
-    for (int i = 0; i < extra; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+    // The generation is captured here, not read by the new thread: a thread that starts late
+    // would otherwise mistake an already-posted job for an old one and never join it.
+    const std::size_t generation = generation_;
+    for (int i = 0; i < extra; ++i) workers_.emplace_back([this, generation] { WorkerLoop(generation); });
   }
 
   void Run(std::size_t chunks, const std::function<void(std::size_t)>& fn) {
@@ -56,12 +59,7 @@ class Pool {
     }
   }
 
-  void WorkerLoop() {
-    std::size_t seen = 0;
-    {
-      std::lock_guard<std::mutex> lk(jobMutex_);
-      seen = generation_;
-    }
+  void WorkerLoop(std::size_t seen) {
     for (;;) {
       const std::function<void(std::size_t)>* job = nullptr;
       std::size_t chunks = 0;
