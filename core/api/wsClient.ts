@@ -191,10 +191,14 @@ export function createWsClient(url: string, opts: WsClientOptions = {}): WsClien
   } satisfies WsClient;
 }
 
-/** Accepts ws://host:port/ws, http(s)://host:port (path /ws added), or a bare path in a browser page. */
-function normaliseUrl(url: string): string {
+/**
+ * Accepts ws://host:port/ws, http(s)://host:port[/] (path /ws added), or, in a browser page, a path
+ * such as '/ws' resolved against the page's own origin.
+ */
+export function normaliseUrl(url: string, location: { protocol: string; host: string } | undefined = (globalThis as { location?: { protocol: string; host: string } }).location): string {
   if (/^wss?:\/\//.test(url)) return url;
   const m = /^http(s?):\/\/([^/]+)\/?$/.exec(url);
   if (m) return `ws${m[1]}://${m[2]}${WS_PATH}`;
-  return url;
+  if (url.startsWith('/') && location) return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${url}`;
+  throw new ApiError('TRANSPORT', `cannot connect to ${JSON.stringify(url)}: expected ws(s)://host:port${WS_PATH}, http(s)://host:port, or a path inside a page`);
 }

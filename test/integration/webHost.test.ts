@@ -210,3 +210,14 @@ describe('web host: WebSocket protocol', () => {
     await expect(client.listRuns()).rejects.toMatchObject({ code: 'TRANSPORT' });
   });
 });
+
+describe('wsClient URL forms', () => {
+  it('normalises http, ws and page-relative URLs', async () => {
+    const { normaliseUrl } = await import('../../core/api/wsClient');
+    expect(normaliseUrl('http://127.0.0.1:7777')).toBe('ws://127.0.0.1:7777/ws');
+    expect(normaliseUrl('https://lab.example/')).toBe('wss://lab.example/ws');
+    expect(normaliseUrl('ws://h:1/ws')).toBe('ws://h:1/ws');
+    expect(normaliseUrl('/ws', { protocol: 'https:', host: 'lab.example:8443' })).toBe('wss://lab.example:8443/ws');
+    expect(() => normaliseUrl('/ws', undefined)).toThrow(/cannot connect to "\/ws"/);
+  });
+});
