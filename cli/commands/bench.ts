@@ -3,6 +3,7 @@
  * A suite module exports run(opts: { json: boolean }): Promise<BenchResult[]>.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { findPackageRoot } from '../../core/lab/packageRoot';
 import { UsageError, parseArgs } from '../args';
@@ -18,6 +19,9 @@ export interface BenchResult {
 
 type BenchModule = { run(opts: { json: boolean }): Promise<BenchResult[]> };
 
+// Suites are found at run time by name, so they are loaded by path rather than imported.
+const loadModule = createRequire(__filename);
+
 export function findBenchModule(suite: string, root = findPackageRoot()): string | null {
   for (const p of [join(root, 'out', 'node', 'bench', `${suite}.js`), join(root, 'bench', `${suite}.js`), join(root, 'bench', `${suite}.ts`)]) {
     if (existsSync(p)) return p;
@@ -28,10 +32,10 @@ export function findBenchModule(suite: string, root = findPackageRoot()): string
 export function loadBench(path: string): BenchModule {
   if (path.endsWith('.ts')) {
     // tsx is a dev dependency: benches from sources are a developer activity.
-    const api = require('tsx/cjs/api') as { register(): () => void };
+    const api = loadModule('tsx/cjs/api') as { register(): () => void };
     api.register();
   }
-  const mod: unknown = require(path);
+  const mod: unknown = loadModule(path);
   if (typeof mod !== 'object' || mod === null || typeof (mod as { run?: unknown }).run !== 'function') {
     throw new Error(`bench module ${path} does not export run(opts)`);
   }

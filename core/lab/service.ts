@@ -143,6 +143,7 @@ export class LabService implements SpikeLabApi {
       error: null,
     };
     this.store.create(summary, config);
+    this.claim(summary.id);
     this.summaries.set(summary.id, summary);
     this.active.set(summary.id, { job: null, resumeFrom: null, stopRequested: false, closing: false });
     this.queue.push(summary.id);
@@ -174,6 +175,7 @@ export class LabService implements SpikeLabApi {
     }
     const ckpt = this.store.latestCheckpoint(id);
     this.log(id, ckpt ? `resume requested from ${ckpt.name}` : 'resume requested; no checkpoint, starting from scratch');
+    this.claim(id);
     this.active.set(id, { job: null, resumeFrom: ckpt ? ckpt.name : null, stopRequested: false, closing: false });
     this.queue.push(id);
     const s = this.update(id, { status: 'queued', error: null });
@@ -260,7 +262,6 @@ export class LabService implements SpikeLabApi {
     const act = this.active.get(id);
     if (!act) return;
     const config = this.store.readConfig(id);
-    this.store.writeOwner(id, { pid: process.pid, hostname: hostname(), instance: this.instance });
     act.job = new TrainJob(
       {
         runId: id,
@@ -335,6 +336,11 @@ export class LabService implements SpikeLabApi {
       this.update(id, { status, lastCheckpoint, error: status === 'interrupted' ? outcome.message : null });
     }
     this.schedule();
+  }
+
+  /** Marks the run as this instance's, queued or running, so other processes leave it alone. */
+  private claim(id: string): void {
+    this.store.writeOwner(id, { pid: process.pid, hostname: hostname(), instance: this.instance });
   }
 
   private requireRun(id: string): RunSummary {

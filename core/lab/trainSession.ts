@@ -24,7 +24,9 @@ export class TrainSession {
   private readonly batchMetric: Coalescer<MetricRecord>;
   private lastSpikesAt = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
-  private startStep: number | null = null;
+  private lastBatch: { epoch: number; step: number; stepsPerEpoch: number; samplesPerSecond: number | null } | null = null;
+  private batchesSinceMetric = 0;
+  private batchesStarted = 0;
 
   constructor(
     private readonly init: WorkerInit,
@@ -99,19 +101,44 @@ export class TrainSession {
   }
 
   private progressOf(r: MetricRecord): RunProgress {
-    const global = r.epoch * r.stepsPerEpoch + r.step + 1;
-    if (this.startStep === null) this.startStep = global - 1;
+    this.lastBatch = { epoch: r.epoch, step: r.step, stepsPerEpoch: r.stepsPerEpoch, samplesPerSecond: r.samplesPerSecond };
+    this.batchesSinceMetric = 0;
+    return this.progressAt(r.epoch, r.step, r.stepsPerEpoch, r.samplesPerSecond);
+  }
+
+  /**
+   * Methods report batch metrics every few batches (bptt: every 10), which would make a progress
+   * bar jump. control() runs once per batch, so between reports the position is extrapolated from
+   * the last reported step; the coalescer keeps the rate at 10/s whatever the batch rate.
+   */
+  private heartbeat(): void {
+    this.batchesStarted++;
+    const b = this.lastBatch;
+    if (!b) return;
+    this.batchesSinceMetric++;
+    if (this.batchesSinceMetric < 2) return;
+    let epoch = b.epoch;
+    let step = b.step + this.batchesSinceMetric - 1;
+    if (step >= b.stepsPerEpoch) {
+      epoch += Math.floor(step / b.stepsPerEpoch);
+      step %= b.stepsPerEpoch;
+    }
+    if (epoch >= this.init.config.settings.epochs) return;
+    this.progress.push(this.progressAt(epoch, step, b.stepsPerEpoch, b.samplesPerSecond));
+  }
+
+  private progressAt(epoch: number, step: number, stepsPerEpoch: number, reportedSps: number | null): RunProgress {
+    const global = epoch * stepsPerEpoch + step + 1;
     const seconds = (this.now() - this.startedAt) / 1000;
-    const done = global - this.startStep;
-    const stepsPerSecond = seconds > 0 ? done / seconds : 0;
-    const total = this.init.config.settings.epochs * r.stepsPerEpoch;
-    const sps = r.samplesPerSecond ?? stepsPerSecond * this.init.config.settings.batchSize;
+    // Rate from batches actually started in this session (resume-safe), not from absolute positions.
+    const stepsPerSecond = seconds > 0 ? Math.max(1, this.batchesStarted) / seconds : 0;
+    const total = this.init.config.settings.epochs * stepsPerEpoch;
     return {
       runId: this.init.runId,
-      epoch: r.epoch,
-      step: r.step,
-      stepsPerEpoch: r.stepsPerEpoch,
-      samplesPerSecond: sps,
+      epoch,
+      step,
+      stepsPerEpoch,
+      samplesPerSecond: reportedSps ?? stepsPerSecond * this.init.config.settings.batchSize,
       etaSeconds: stepsPerSecond > 0 ? Math.max(0, (total - global) / stepsPerSecond) : null,
     };
   }
@@ -137,6 +164,7 @@ export class TrainSession {
     // pause/stop messages and coalescer timers would wait until the run ends. One macrotask turn per
     // batch (microseconds against milliseconds of training) lets them in.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    this.heartbeat();
     while (this.paused && !this.stopRequested) {
       this.progress.flush();
       this.batchMetric.flush();

@@ -2,6 +2,7 @@
  * Worker-thread entry for one training run. Thin: wires worker_threads to a TrainSession.
  * Loaded as compiled JS (out/node/core/lab/trainWorker.js) or, from sources, through tsx.
  */
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TrainSession, loadTrainMethod } from './trainSession';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
@@ -15,8 +16,10 @@ function main(): void {
   port.on('message', (msg: ToWorker) => session.handle(msg));
   let method;
   try {
-    // require resolves relative to this file in both the compiled and the tsx-loaded layout.
-    method = loadTrainMethod(init.methodModule, init.config.method, (id) => require(id));
+    // The registry is chosen at run time (built-in or a test/plugin module), so it is loaded by path,
+    // resolved relative to this file in both the compiled and the tsx-loaded layout.
+    const load = createRequire(__filename);
+    method = loadTrainMethod(init.methodModule, init.config.method, (id) => load(id));
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     return;

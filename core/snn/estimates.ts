@@ -124,6 +124,8 @@ function savedOf(info: LayerShapeInfo, T: number, B: number, inKey: string): { s
         outKey: own,
       };
     }
+    case 'relu':
+      return { saved: [{ kind: 'mask', floats: (T * B * inN) / 4, key: `${own}:mask` }], outKey: own };
     case 'maxpool':
       return { saved: [{ kind: 'argmax', floats: T * B * outN, key: `${own}:argmax` }], outKey: own };
     case 'dropout':

@@ -108,6 +108,7 @@ export const LAYER_FIELDS: Record<LayerType, FieldTable> = {
     stride: { rule: { kind: 'int', min: 1 }, default: 'size', unit: 'pixels', doc: 'Window stride.' },
   },
   flatten: { name: nameField },
+  relu: { name: nameField },
   batchnorm: { name: nameField, momentum: momentumField, eps: epsField },
   tdbn: {
     name: nameField,

@@ -89,8 +89,12 @@ export interface ForwardResult {
   /** Decoded scores [B, classes]. */
   scores: Float32Array;
   classes: number;
-  /** Spiking layers' activity by layer name. */
-  activity: Record<string, LayerActivity>;
+  /**
+   * Spiking layers' activity by layer name. Computed on first read (counting spikes is a pass
+   * over every neuron output, wasted in evaluation), so read it before the network's next
+   * forward; a later first read throws, since the layers' buffers then hold the new batch.
+   */
+  readonly activity: Record<string, LayerActivity>;
 }
 
 export interface Raster {
@@ -107,6 +111,11 @@ export class Network {
   private readonly outputs = new Map<string, Tensor>();
   private batch = 0;
   private training = false;
+  /** Counts forwards, so a ForwardResult can tell that its layers' buffers moved on. */
+  private generation = 0;
+  /** The encoder's output, reused across batches of the same size (the first layer caches it for backward). */
+  private encoded: Float32Array | null = null;
+  private leaves: Layer[] | null = null;
 
   constructor(
     readonly spec: ModelSpec,
@@ -118,7 +127,8 @@ export class Network {
   ) {
     this.rng = new Rng(seed);
     const record: OutputRecorder = (l, out) => {
-      if (l.activity() !== null || l.type === 'neuron') this.outputs.set(l.name, out);
+      // Type first: a neuron layer's activity() counts its spikes, which is a full pass.
+      if (l.type === 'neuron' || l.activity() !== null) this.outputs.set(l.name, out);
     };
     const wire = (ls: readonly Layer[]): void => {
       for (const l of ls) if (l instanceof ResidualBlock) {
@@ -135,12 +145,14 @@ export class Network {
 
   /** Every non-block layer in execution order. */
   leafLayers(): Layer[] {
+    if (this.leaves !== null) return [...this.leaves];
     const out: Layer[] = [];
     const walk = (ls: readonly Layer[]): void => {
       for (const l of ls) if (l instanceof ResidualBlock) { walk(l.main); walk(l.shortcut); } else out.push(l);
     };
     walk(this.layers);
-    return out;
+    this.leaves = out;
+    return [...out];
   }
 
   private ctx(): ForwardContext {
@@ -155,16 +167,29 @@ export class Network {
     this.batch = batch;
     this.training = training;
     this.outputs.clear();
-    const encoded = this.encoder.encode(x, batch, T, this.rng);
-    const y = forwardSeq(this.layers, { data: encoded, shape: [T, batch, ...this.spec.input] }, this.ctx(), this.recorder);
+    const generation = ++this.generation;
+    this.encoded = this.encoder.encode(x, batch, T, this.rng, this.encoded ?? undefined);
+    const y = forwardSeq(this.layers, { data: this.encoded, shape: [T, batch, ...this.spec.input] }, this.ctx(), this.recorder);
     const O = y.data.length / (T * batch);
     const scores = this.decoder.forward(y.data, T, batch, O);
-    const activity: Record<string, LayerActivity> = {};
-    for (const l of this.leafLayers()) {
-      const a = l.activity();
-      if (a) activity[l.name] = a;
-    }
-    return { scores, classes: this.decoder.classes(O), activity };
+    const leaves = this.leafLayers();
+    let activity: Record<string, LayerActivity> | null = null;
+    const current = (): boolean => generation === this.generation;
+    return {
+      scores,
+      classes: this.decoder.classes(O),
+      get activity(): Record<string, LayerActivity> {
+        if (activity === null) {
+          if (!current()) throw new Error('ForwardResult.activity was first read after a later forward; read it before the next forward');
+          activity = {};
+          for (const l of leaves) {
+            const a = l.activity();
+            if (a) activity[l.name] = a;
+          }
+        }
+        return activity;
+      },
+    };
   }
 
   /** gradScores: dL/dscores [B, classes] of the last training forward; fills the params' grads. */

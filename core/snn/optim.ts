@@ -87,19 +87,34 @@ export class Optimizer {
     const eps = c.eps ?? 1e-8;
     const bc1 = 1 - Math.pow(b1, this.t);
     const bc2 = 1 - Math.pow(b2, this.t);
+    const decoupled = c.kind === 'adamw';
     for (const p of this.params) {
       const m = this.m.get(p.name) as Float32Array;
       const v = this.v.get(p.name) as Float32Array;
       const w = p.value;
       const g = p.grad;
       const d = p.decay ? wd : 0;
-      const decoupled = c.kind === 'adamw';
-      for (let i = 0; i < w.length; i++) {
-        const gi = decoupled ? g[i] : g[i] + d * w[i];
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        const upd = m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps);
-        w[i] -= lr * (upd + (decoupled ? d * w[i] : 0));
+      // Two loops instead of per-element branches: this runs over every parameter each step.
+      if (decoupled) {
+        for (let i = 0; i < w.length; i++) {
+          const gi = g[i];
+          // fround: the update reads the moments as stored (float32), like the plain formulation.
+          const mi = Math.fround(b1 * m[i] + (1 - b1) * gi);
+          const vi = Math.fround(b2 * v[i] + (1 - b2) * gi * gi);
+          m[i] = mi;
+          v[i] = vi;
+          w[i] -= lr * (mi / bc1 / (Math.sqrt(vi / bc2) + eps) + d * w[i]);
+        }
+      } else {
+        for (let i = 0; i < w.length; i++) {
+          const gi = g[i] + d * w[i];
+          // fround: the update reads the moments as stored (float32), like the plain formulation.
+          const mi = Math.fround(b1 * m[i] + (1 - b1) * gi);
+          const vi = Math.fround(b2 * v[i] + (1 - b2) * gi * gi);
+          m[i] = mi;
+          v[i] = vi;
+          w[i] -= lr * (mi / bc1 / (Math.sqrt(vi / bc2) + eps));
+        }
       }
     }
   }

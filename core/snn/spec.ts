@@ -43,6 +43,8 @@ export type LayerSpec =
   | { type: 'avgpool'; name?: string; size: number; stride?: number }
   | { type: 'maxpool'; name?: string; size: number; stride?: number }
   | { type: 'flatten'; name?: string }
+  /** ANN-side ReLU, for networks trained as ANNs and converted (core/train/conversion). */
+  | { type: 'relu'; name?: string }
   | { type: 'batchnorm'; name?: string; momentum?: number; eps?: number }
   /** Threshold-dependent BN (Zheng et al., AAAI 2021): normalises over T and batch to alpha * Vth. */
   | { type: 'tdbn'; name?: string; alpha?: number; threshold?: number; momentum?: number; eps?: number }

@@ -465,6 +465,7 @@ class ShapeWalker {
         return { ...input, shape: [prod(s)] };
       case 'batchnorm':
       case 'tdbn':
+      case 'relu':
         return analog([...s]);
       case 'dropout':
         return { ...input, kind: input.kind === 'binary' && spec.rate > 0 ? 'events' : input.kind };

@@ -31,7 +31,7 @@ export interface BpttDeps {
   reportEvery?: number;
 }
 
-async function loadMnistDataset(split: 'train' | 'test', limit: number | null): Promise<Dataset> {
+export async function loadMnistDataset(split: 'train' | 'test', limit: number | null): Promise<Dataset> {
   const d = await loadMnist(split, limit === null ? {} : { limit });
   return { images: d.images, labels: d.labels, count: d.count, features: d.rows * d.cols };
 }
@@ -51,7 +51,7 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
 }
 
 /** order null: samples in stored order (evaluation). */
-function gatherBatch(d: Dataset, order: ArrayLike<number> | null, start: number, end: number): { x: Float32Array; y: Uint8Array } {
+export function gatherBatch(d: Dataset, order: ArrayLike<number> | null, start: number, end: number): { x: Float32Array; y: Uint8Array } {
   const B = end - start;
   const F = d.features;
   const x = new Float32Array(B * F);

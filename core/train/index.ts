@@ -1,9 +1,14 @@
 /** Training methods by name, for the lab's worker. */
 import { ApiError } from '../api/contract';
 import { trainBptt } from './bptt';
+import { trainConversionRate, trainConversionTtfs } from './conversion/index';
 import type { TrainMethod } from './types';
 
-const METHODS: Record<string, TrainMethod> = { bptt: trainBptt };
+const METHODS: Record<string, TrainMethod> = {
+  bptt: trainBptt,
+  conversion: trainConversionRate,
+  'conversion-ttfs': trainConversionTtfs,
+};
 
 export function getTrainMethod(name: string): TrainMethod {
   const m = Object.prototype.hasOwnProperty.call(METHODS, name) ? METHODS[name] : undefined;

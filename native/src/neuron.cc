@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "clones.h"
 #include "kernels.h"
 #include "threadPool.h"
 
@@ -56,12 +57,187 @@ inline std::size_t ChunkEnd(std::size_t chunk, std::size_t total) {
   return end < total ? end : total;
 }
 
+// Compile-time surrogate choice so the fast loops below inline it and vectorise.
+template <Surrogate G>
+inline double SurrogateGradT(double x, double alpha) {
+  if constexpr (G == Surrogate::Arctan) {
+    const double u = (kPi / 2) * alpha * x;
+    return alpha / 2 / (1 + u * u);
+  } else if constexpr (G == Surrogate::Sigmoid) {
+    const double s = 1 / (1 + std::exp(-alpha * x));
+    return alpha * s * (1 - s);
+  } else if constexpr (G == Surrogate::FastSigmoid) {
+    const double d = 1 + alpha * std::fabs(x);
+    return 1 / (d * d);
+  } else if constexpr (G == Surrogate::Triangle) {
+    const double v = 1 - alpha * std::fabs(x);
+    return v > 0 ? alpha * v : 0;
+  } else {
+    return std::fabs(x) < 0.5 / alpha ? alpha : 0;
+  }
+}
+
+// Forward without refractory periods (the common case): branch-free per neuron, so the inner loop
+// over a chunk's columns vectorises. Same arithmetic as the generic loop, bit for bit.
+template <Reset R, bool kWriteV>
+SPIKELAB_CLONES void ForwardFast(const NeuronParams& p, std::size_t T, std::size_t N, std::size_t n0, std::size_t width,
+                 const float* x, float* s, float* h, float* v) {
+  const double decay = p.decay, scale = p.inputScale, bias = p.bias, thr = p.threshold;
+  const float vResetF = static_cast<float>(p.vReset);
+  std::vector<double> mem(width, p.vInit);
+  double* m = mem.data();
+  for (std::size_t t = 0; t < T; ++t) {
+    const std::size_t off = t * N + n0;
+    const float* xt = x + off;
+    float* ht = h + off;
+    float* st = s + off;
+    float* vt = kWriteV ? v + off : nullptr;
+    for (std::size_t j = 0; j < width; ++j) {
+      const float hf = static_cast<float>(decay * m[j] + scale * static_cast<double>(xt[j]) + bias);
+      const bool fire = R != Reset::None && static_cast<double>(hf) >= thr;
+      const float sv = fire ? 1.0f : 0.0f;
+      float post;
+      if constexpr (R == Reset::Hard) {
+        post = fire ? vResetF : hf;
+      } else if constexpr (R == Reset::Soft) {
+        post = static_cast<float>(static_cast<double>(hf) - thr * static_cast<double>(sv));
+      } else {
+        post = hf;
+      }
+      m[j] = post;
+      ht[j] = hf;
+      st[j] = sv;
+      if constexpr (kWriteV) vt[j] = post;
+    }
+  }
+}
+
+// Backward without refractory periods. Parameter gradients are summed per column and then in
+// column order, which keeps the loop vectorisable and the result independent of threading.
+template <Reset R, Surrogate G>
+SPIKELAB_CLONES NeuronGrads BackwardFast(const NeuronParams& p, std::size_t T, std::size_t N, std::size_t n0, std::size_t width,
+                         const float* h, const float* s, const float* gradS, const float* gradV, float* gradX) {
+  const double decay = p.decay, scale = p.inputScale, thr = p.threshold, vReset = p.vReset, alpha = p.surrogateAlpha;
+  const bool detach = p.detachReset;
+  std::vector<double> carry(width, 0.0), accDecay(width, 0.0), accThr(width, 0.0), vPrev(width, 0.0);
+  const std::vector<float> zeros(width, 0.0f);
+  double* c = carry.data();
+  double* ad = accDecay.data();
+  double* at = accThr.data();
+  double* vp = vPrev.data();
+  for (std::size_t tt = T; tt-- > 0;) {
+    const std::size_t off = tt * N + n0;
+    const float* ht = h + off;
+    const float* st = s + off;
+    const float* gst = gradS != nullptr ? gradS + off : zeros.data();
+    const float* gvt = gradV != nullptr ? gradV + off : zeros.data();
+    float* gxt = gradX + off;
+    if (tt == 0) {
+      for (std::size_t j = 0; j < width; ++j) vp[j] = p.vInit;
+    } else {
+      const float* hp = ht - N;
+      const float* sp = st - N;
+      for (std::size_t j = 0; j < width; ++j) {
+        const double hv = hp[j], sv = sp[j];
+        if constexpr (R == Reset::Hard) {
+          vp[j] = sv != 0 ? vReset : hv;
+        } else if constexpr (R == Reset::Soft) {
+          vp[j] = hv - thr * sv;
+        } else {
+          vp[j] = hv;
+        }
+      }
+    }
+    for (std::size_t j = 0; j < width; ++j) {
+      const double hv = ht[j], sv = st[j];
+      const double dV = static_cast<double>(gvt[j]) + c[j];
+      double dH;
+      if constexpr (R == Reset::None) {
+        dH = dV;
+      } else {
+        const double g = SurrogateGradT<G>(hv - thr, alpha);
+        double dS = gst[j];
+        double dVdH = 1;
+        if constexpr (R == Reset::Hard) {
+          dVdH = 1 - sv;
+          dS += detach ? 0.0 : dV * (vReset - hv);
+        } else {
+          dS += detach ? 0.0 : dV * -thr;
+          at[j] -= dV * sv;
+        }
+        dH = dV * dVdH + dS * g;
+        at[j] -= dS * g;
+      }
+      gxt[j] = static_cast<float>(scale * dH);
+      ad[j] += dH * vp[j];
+      c[j] = decay * dH;
+    }
+  }
+  NeuronGrads out{0, 0};
+  for (std::size_t j = 0; j < width; ++j) {
+    out.decay += ad[j];
+    out.threshold += at[j];
+  }
+  return out;
+}
+
+template <Reset R>
+NeuronGrads BackwardFastFor(const NeuronParams& p, std::size_t T, std::size_t N, std::size_t n0, std::size_t width,
+                            const float* h, const float* s, const float* gradS, const float* gradV, float* gradX) {
+  switch (p.surrogate) {
+    case Surrogate::Arctan:
+      return BackwardFast<R, Surrogate::Arctan>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+    case Surrogate::Sigmoid:
+      return BackwardFast<R, Surrogate::Sigmoid>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+    case Surrogate::FastSigmoid:
+      return BackwardFast<R, Surrogate::FastSigmoid>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+    case Surrogate::Triangle:
+      return BackwardFast<R, Surrogate::Triangle>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+    case Surrogate::Rectangle:
+      return BackwardFast<R, Surrogate::Rectangle>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+  }
+  return NeuronGrads{0, 0};
+}
+
+void ForwardFastChunk(const NeuronParams& p, std::size_t T, std::size_t N, std::size_t n0, std::size_t width,
+                      const float* x, float* s, float* h, float* v) {
+  const bool writeV = v != nullptr;
+  switch (p.reset) {
+    case Reset::Hard:
+      return writeV ? ForwardFast<Reset::Hard, true>(p, T, N, n0, width, x, s, h, v)
+                    : ForwardFast<Reset::Hard, false>(p, T, N, n0, width, x, s, h, v);
+    case Reset::Soft:
+      return writeV ? ForwardFast<Reset::Soft, true>(p, T, N, n0, width, x, s, h, v)
+                    : ForwardFast<Reset::Soft, false>(p, T, N, n0, width, x, s, h, v);
+    case Reset::None:
+      return writeV ? ForwardFast<Reset::None, true>(p, T, N, n0, width, x, s, h, v)
+                    : ForwardFast<Reset::None, false>(p, T, N, n0, width, x, s, h, v);
+  }
+}
+
+NeuronGrads BackwardFastChunk(const NeuronParams& p, std::size_t T, std::size_t N, std::size_t n0, std::size_t width,
+                              const float* h, const float* s, const float* gradS, const float* gradV, float* gradX) {
+  switch (p.reset) {
+    case Reset::Hard:
+      return BackwardFastFor<Reset::Hard>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+    case Reset::Soft:
+      return BackwardFastFor<Reset::Soft>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+    case Reset::None:
+      return BackwardFastFor<Reset::None>(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+  }
+  return NeuronGrads{0, 0};
+}
+
 }  // namespace
 
 void NeuronForward(const NeuronParams& p, std::size_t T, std::size_t N, const float* x, float* s, float* h,
                    float* v) {
   ParallelFor(ChunkCount(N, kColumnGrain), [&](std::size_t chunk) {
     const std::size_t n0 = chunk * kColumnGrain, n1 = ChunkEnd(chunk, N), width = n1 - n0;
+    if (p.refractory == 0) {
+      ForwardFastChunk(p, T, N, n0, width, x, s, h, v);
+      return;
+    }
     std::vector<double> mem(width, p.vInit);
     std::vector<int> refr(width, 0);
     for (std::size_t t = 0; t < T; ++t) {
@@ -98,6 +274,10 @@ NeuronGrads NeuronBackward(const NeuronParams& p, std::size_t T, std::size_t N, 
   std::vector<NeuronGrads> partial(chunks, NeuronGrads{0, 0});
   ParallelFor(chunks, [&](std::size_t chunk) {
     const std::size_t n0 = chunk * kColumnGrain, n1 = ChunkEnd(chunk, N), width = n1 - n0;
+    if (p.refractory == 0) {
+      partial[chunk] = BackwardFastChunk(p, T, N, n0, width, h, s, gradS, gradV, gradX);
+      return;
+    }
     // Which steps were refractory, replayed from the spike train (forward order).
     std::vector<unsigned char> held(p.refractory > 0 ? T * width : 0, 0);
     if (p.refractory > 0) {

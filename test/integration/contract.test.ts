@@ -71,7 +71,7 @@ function contractSuite(name: string, make: () => Promise<Harness>, host: 'web' |
 
     it('listPresets returns the catalogue', async () => {
       const presets = await h.api.listPresets();
-      expect(presets.map((p) => p.name)).toEqual(['fake-fast', 'fake-slow', 'fake-fail', 'fake-spikes', 'fake-busy']);
+      expect(presets.map((p) => p.name)).toEqual(['fake-fast', 'fake-slow', 'fake-fail', 'fake-spikes', 'fake-busy', 'fake-sparse']);
       expect(presets[0].defaults.epochs).toBe(2);
     });
 

@@ -4,6 +4,7 @@
  * forward and the weight gradient use the event-driven kernels, which only touch active inputs.
  */
 import type { Rng } from '../rng';
+import { BufferPool } from './bufferPool';
 import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layer';
 
 export interface DenseOptions {
@@ -21,6 +22,8 @@ export class DenseLayer implements Layer {
   readonly bias: Param | null;
   private readonly inFeatures: number;
   private input: Float32Array | null = null;
+  /** Output and input-gradient buffers, reused across steps (valid until the next forward/backward). */
+  private readonly pool = new BufferPool();
 
   constructor(
     readonly name: string,
@@ -59,16 +62,14 @@ export class DenseLayer implements Layer {
     const K = this.inFeatures;
     const N = this.opts.units;
     if (x.data.length !== R * K) throw new RangeError(`${this.name}: input has ${x.data.length} values, expected ${R}x${K}`);
-    const out = new Float32Array(R * N);
-    if (this.opts.binaryInput) ctx.kernels.spikeMatmul(R, K, N, x.data, this.weight.value, out, false);
-    else ctx.kernels.gemm(false, false, R, N, K, 1, x.data, 0, this.weight.value, 0, 0, out, 0);
-    if (this.bias) {
-      const b = this.bias.value;
-      for (let r = 0; r < R; r++) {
-        const o = r * N;
-        for (let j = 0; j < N; j++) out[o + j] += b[j];
-      }
-    }
+    const out = this.pool.get('out', R * N);
+    // With a bias the output starts as the bias rows and the kernel accumulates onto them: one
+    // pass over the output instead of two (a separate bias loop over R·N costs as much as the
+    // neuron kernel that follows).
+    const hasBias = this.bias !== null;
+    if (this.bias) fillRows(out, this.bias.value, R);
+    if (this.opts.binaryInput) ctx.kernels.spikeMatmul(R, K, N, x.data, this.weight.value, out, hasBias);
+    else ctx.kernels.gemm(false, false, R, N, K, 1, x.data, 0, this.weight.value, 0, hasBias ? 1 : 0, out, 0);
     this.input = ctx.training ? x.data : null;
     return { data: out, shape: [T, B, N] };
   }
@@ -84,14 +85,13 @@ export class DenseLayer implements Layer {
     if (this.opts.binaryInput) ctx.kernels.spikeMatmulGradW(R, K, N, X, G, this.weight.grad);
     else ctx.kernels.gemm(true, false, K, N, R, 1, X, 0, G, 0, 1, this.weight.grad, 0);
     if (this.bias) {
-      const db = this.bias.grad;
-      for (let r = 0; r < R; r++) {
-        const o = r * N;
-        for (let j = 0; j < N; j++) db[j] += G[o + j];
-      }
+      // db += 1^T G as a 1 x R by R x N product, so the column sums run in the GEMM kernel.
+      const ones = this.pool.get('ones', R);
+      if (ones[0] !== 1) ones.fill(1);
+      ctx.kernels.gemm(false, false, 1, N, R, 1, ones, 0, G, 0, 1, this.bias.grad, 0);
     }
     if (!this.opts.inputGrad) return { data: new Float32Array(0), shape: [T, B, 0] };
-    const dX = new Float32Array(R * K);
+    const dX = this.pool.get('dX', R * K);
     ctx.kernels.gemm(false, true, R, K, N, 1, G, 0, this.weight.value, 0, 0, dX, 0);
     return { data: dX, shape: [T, B, K] };
   }
@@ -104,5 +104,18 @@ export class DenseLayer implements Layer {
   }
   buffers(): Param[] {
     return [];
+  }
+}
+
+/** dst = R copies of row (row-major), by doubling copies: log2(R) memmoves instead of R·N stores. */
+function fillRows(dst: Float32Array, row: Float32Array, R: number): void {
+  const N = row.length;
+  if (R === 0) return;
+  dst.set(row, 0);
+  let filled = 1;
+  while (filled < R) {
+    const n = Math.min(filled, R - filled);
+    dst.copyWithin(filled * N, 0, n * N);
+    filled += n;
   }
 }

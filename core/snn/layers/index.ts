@@ -15,6 +15,7 @@ import { FlattenLayer } from './flatten';
 import type { Layer } from './layer';
 import { NeuronLayer } from './neuron';
 import { AvgPoolLayer, MaxPoolLayer } from './pool';
+import { ReluLayer } from './relu';
 
 export interface CreateLayerOptions {
   /** Input is exactly 0/1 spikes, so event-driven kernels apply. */
@@ -52,6 +53,8 @@ export function createLayer(spec: LayerSpec, inputShape: readonly number[], name
       return new MaxPoolLayer(name, inputShape, { size: spec.size, stride: spec.stride ?? spec.size });
     case 'flatten':
       return new FlattenLayer(name, inputShape);
+    case 'relu':
+      return new ReluLayer(name, inputShape);
     case 'batchnorm':
       return new BatchNormLayer(name, 'batchnorm', inputShape, { momentum: spec.momentum ?? 0.1, eps: spec.eps ?? 1e-5, scale: 1 });
     case 'tdbn':

@@ -8,6 +8,7 @@ import { SURROGATE_CODES, type NeuronKernelParams, type ResetCode } from '../ker
 import type { NeuronSpec } from '../spec';
 import { DEFAULT_SURROGATE_ALPHA, surrogateGrad } from '../surrogates';
 import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layer';
+import { BufferPool } from './bufferPool';
 import { filterBackward, filterForward, synapseDecay } from './synapse';
 
 /** Defaults of NeuronSpec fields (documented in modelSchema.ts). */
@@ -173,7 +174,15 @@ export class NeuronLayer implements Layer {
   private readonly synapseA: number | null;
   private readonly synapsePasses: number;
   private cache: { x: Float32Array; H: Float32Array; S: Float32Array; A: Float32Array | null; T: number; N: number } | null = null;
+  /** S of the last forward, counted on the first activity() call (the count is a full pass). */
+  private lastSpikes: Float32Array | null = null;
   private lastActivity: LayerActivity | null = null;
+  /**
+   * Buffers reused across forwards of the same size: allocating (and first touching) tens of MB
+   * per step costs more than the fused kernels themselves. Outputs are therefore valid until this
+   * layer's next forward, which is all the network and BPTT need (Caffe's blob ownership).
+   */
+  private readonly pool = new BufferPool();
 
   constructor(
     readonly name: string,
@@ -230,24 +239,24 @@ export class NeuronLayer implements Layer {
     if (N !== x.shape[1] * this.features) throw new RangeError(`${this.name}: input shape [${x.shape.join(', ')}] does not match ${this.features} features`);
     let xin: Float32Array = x.data;
     for (let k = 0; k < this.synapsePasses; k++) xin = filterForward(xin, T, N, this.synapseA as number);
-    const S = new Float32Array(xin.length);
-    const H = new Float32Array(xin.length);
+    const size = xin.length;
+    const S = this.pool.get('S', size);
+    const H = this.pool.get('H', size);
     let A: Float32Array | null = null;
     let out: Float32Array;
     if (this.adaptive) {
-      A = new Float32Array(xin.length);
+      A = this.pool.get('A', size);
       adaptiveForward(this.adaptiveParams(), T, N, xin, S, H, A);
       out = S;
     } else if (this.spiking) {
       ctx.kernels.neuronForward(this.kernelParams(), T, N, xin, S, H, null);
       out = S;
     } else {
-      out = new Float32Array(xin.length);
+      out = this.pool.get('V', size);
       ctx.kernels.neuronForward(this.kernelParams(), T, N, xin, S, H, out);
     }
-    let spikes = 0;
-    if (this.spiking) for (let i = 0; i < S.length; i++) spikes += S[i];
-    this.lastActivity = this.spiking ? { spikes, neuronSteps: S.length } : null;
+    this.lastSpikes = this.spiking ? S : null;
+    this.lastActivity = null;
     this.cache = ctx.training ? { x: xin, H, S, A, T, N } : null;
     return { data: out, shape: [...x.shape] };
   }
@@ -255,7 +264,7 @@ export class NeuronLayer implements Layer {
   backward(gradOut: Tensor, ctx: ForwardContext): Tensor {
     const c = this.cache;
     if (!c) throw new Error(`${this.name}: backward called without a training forward`);
-    const gradX = new Float32Array(c.x.length);
+    const gradX = this.pool.get('gradX', c.x.length);
     let grads: { decay: number; threshold: number };
     const p = this.kernelParams();
     if (this.adaptive) grads = adaptiveBackward(this.adaptiveParams(), c.T, c.N, c.H, c.S, c.A as Float32Array, gradOut.data, gradX);
@@ -285,6 +294,13 @@ export class NeuronLayer implements Layer {
     return ps;
   }
   activity(): LayerActivity | null {
+    const S = this.lastSpikes;
+    if (S === null) return null;
+    if (this.lastActivity === null) {
+      let spikes = 0;
+      for (let i = 0; i < S.length; i++) spikes += S[i];
+      this.lastActivity = { spikes, neuronSteps: S.length };
+    }
     return this.lastActivity;
   }
   buffers(): Param[] {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
 import type { TrainOutcome } from '../../../cli/commands/train';
@@ -122,7 +122,7 @@ describe('spikelab CLI (child process)', () => {
     if (process.getuid?.() === 0) {
       // root ignores mode bits; a path under a regular file fails for everyone instead.
       const file = join(t.dir, 'cli.test.file');
-      require('node:fs').writeFileSync(file, '');
+      writeFileSync(file, '');
       const r2 = runCli(['runs', 'list', '--workspace', join(file, 'ws')]);
       expect(r2.status).toBe(1);
       expect(r2.stderr).toContain(`error [WORKSPACE_UNWRITABLE]: workspace ${join(file, 'ws')} is not writable: ENOTDIR`);

@@ -123,11 +123,27 @@ describe('training jobs in worker threads', () => {
     const b = await svc.startRun({ preset: 'fake-fast', settings: { epochs: 1, trainLimit: 50 } });
     const c = await svc.startRun({ preset: 'fake-fast', settings: { epochs: 1, trainLimit: 50 } });
     expect([a.status, b.status, c.status]).toEqual(['running', 'queued', 'queued']);
+    // Another service on the workspace (say `spikelab runs list`) must not take queued runs for dead ones.
+    const { svc: peer } = service('queue');
+    await peer.close();
+    expect(svc.store.readStatus(b.id).status).toBe('queued');
     expect((await svc.stopRun(c.id)).status).toBe('stopped');
     await waitFor(() => svc.store.readStatus(b.id).status === 'completed', 20_000, 'queued run to complete');
     expect(svc.store.readStatus(a.id).status).toBe('completed');
     expect(svc.store.readStatus(c.id).status).toBe('stopped');
     expect(svc.store.latestCheckpoint(c.id)).toBeNull();
+  });
+
+  it('progress keeps moving between sparse batch reports', async () => {
+    const { svc, events } = service('sparse');
+    // 100 batches of 10 ms, a metric every 50: two reports, yet progress should tick about 10 times a second.
+    const run = await svc.startRun({ preset: 'fake-sparse', settings: { epochs: 1, trainLimit: 1000, batchSize: 10 } });
+    await waitFor(() => svc.store.readStatus(run.id).status === 'completed', 20_000, 'completion');
+    const steps = events.flatMap((e) => (e.type === 'progress' && e.progress.runId === run.id ? [e.progress.step] : []));
+    expect(steps.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(steps).size).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < steps.length; i++) expect(steps[i]).toBeGreaterThanOrEqual(steps[i - 1]);
+    expect(Math.max(...steps)).toBeLessThan(100);
   });
 
   it('a failing method marks the run failed with its message', async () => {

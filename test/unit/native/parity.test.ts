@@ -258,7 +258,7 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
   });
 
   describe('thread count does not change results', () => {
-    it('spikeMatmul, spikeMatmulGradW and neuronBackward are bit-identical on 1 and 2 threads', () => {
+    it('spikeMatmul, spikeMatmulGradW and the neuron kernels are bit-identical on 1 and 2 threads', () => {
       const addon = native!.addon;
       const before = addon.info().threads;
       const rng = new Rng(2024);
@@ -273,8 +273,9 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       const Tn = 10;
       const Nn = 3000;
       const Xn = randomArray(rng, Tn * Nn);
-      const run = (threads: number) => {
+      const run = (threads: number, refractory: number) => {
         addon.setThreads(threads);
+        p.refractory = refractory;
         const out = new Float32Array(R * N);
         const dW = new Float32Array(K * N);
         k.spikeMatmul(R, K, N, X, W, out, false);
@@ -287,13 +288,16 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
         return { out, dW, S, gX, grads };
       };
       try {
-        const one = run(1);
-        const two = run(2);
-        for (const key of ['out', 'dW', 'S', 'gX'] as const) {
-          expect(Buffer.from(two[key].buffer).equals(Buffer.from(one[key].buffer)), key).toBe(true);
+        // refractory 0 takes the vectorised fast path, 1 the general loop.
+        for (const refractory of [0, 1]) {
+          const one = run(1, refractory);
+          const two = run(2, refractory);
+          for (const key of ['out', 'dW', 'S', 'gX'] as const) {
+            expect(Buffer.from(two[key].buffer).equals(Buffer.from(one[key].buffer)), `${key} refractory=${refractory}`).toBe(true);
+          }
+          expect(two.grads).toEqual(one.grads);
+          expect(addon.info().threads).toBe(2);
         }
-        expect(two.grads).toEqual(one.grads);
-        expect(addon.info().threads).toBe(2);
       } finally {
         addon.setThreads(before);
       }

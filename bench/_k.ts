@@ -1,0 +1,18 @@
+import { getKernels } from '../core/snn/kernels/index';
+const { kernels: k } = getKernels();
+const R = 3200, K = 784, N = 500;
+const X = new Float32Array(R * K); for (let i = 0; i < X.length; i++) X[i] = Math.random() < 0.15 ? 1 : 0;
+const W = new Float32Array(K * N).map(() => Math.random() - 0.5);
+const G = new Float32Array(R * N).map(() => Math.random() - 0.5);
+const out = new Float32Array(R * N); const dW = new Float32Array(K * N);
+const time = (name: string, f: () => void) => { f(); let best = 1e9; for (let i = 0; i < 7; i++) { const t = performance.now(); f(); best = Math.min(best, performance.now() - t); } console.log(name.padEnd(30), best.toFixed(2), 'ms'); };
+time('spikeMatmul', () => k.spikeMatmul(R, K, N, X, W, out, false));
+time('gemm fwd', () => k.gemm(false, false, R, N, K, 1, X, 0, W, 0, 0, out, 0));
+time('spikeMatmulGradW', () => k.spikeMatmulGradW(R, K, N, X, G, dW));
+time('gemm gradW', () => k.gemm(true, false, K, N, R, 1, X, 0, G, 0, 1, dW, 0));
+time('alloc 6.4MB', () => { new Float32Array(R * N); });
+time('fill 6.4MB', () => { out.fill(0); });
+const H = new Float32Array(R*N), S = new Float32Array(R*N);
+const p = { decay: 0.9, inputScale: 1, bias: 0, threshold: 1, reset: 1 as const, vReset: 0, vInit: 0, refractory: 0, detachReset: false, surrogate: 'arctan' as const, surrogateAlpha: 2 };
+time('neuronForward', () => k.neuronForward(p, 25, 128 * 500, out, S, H, null));
+time('neuronBackward', () => k.neuronBackward(p, 25, 128 * 500, H, S, G, null, out));

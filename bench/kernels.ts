@@ -1,0 +1,120 @@
+/**
+ * Native vs reference kernel speed for the MLP shapes (T*B = 25*128 = 3200 rows, 784 -> 500):
+ * dense forward via gemm against the event-driven spikeMatmul at 10 and 20 % input density, the
+ * weight gradient both ways, and the fused LIF forward + backward over [25, 128*500].
+ * Run: `npx tsx bench/kernels.ts [--quick]`. Numbers are noisy when other jobs share the CPU.
+ */
+import { loadAddon, findPackageRoot, ADDON_RELATIVE_PATH } from '../core/native/loader';
+import { NativeKernels } from '../core/native/nativeKernels';
+import { referenceKernels } from '../core/snn/kernels/reference';
+import type { Kernels, NeuronKernelParams } from '../core/snn/kernels/types';
+import { Rng } from '../core/snn/rng';
+import * as path from 'node:path';
+
+const quick = process.argv.includes('--quick');
+const T = 25;
+const B = 128;
+const R = T * B;
+const K = 784;
+const N = 500;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median seconds per call; slow (reference) kernels get fewer repetitions. */
+function time(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn(); // warm-up, also sizes the repetition count
+  const first = Number(process.hrtime.bigint() - t0) / 1e9;
+  const budget = quick ? 0.3 : 1.5;
+  const reps = Math.max(quick ? 1 : 3, Math.min(50, Math.floor(budget / Math.max(first, 1e-6))));
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const s = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - s) / 1e9);
+  }
+  return median(samples);
+}
+
+interface Case {
+  name: string;
+  run(k: Kernels): void;
+}
+
+function spikes(rng: Rng, n: number, density: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.next() < density ? 1 : 0;
+  return a;
+}
+
+function normals(rng: Rng, n: number, scale = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal() * scale;
+  return a;
+}
+
+function cases(): Case[] {
+  const rng = new Rng(42);
+  const W = normals(rng, K * N, 0.05);
+  const G = normals(rng, R * N, 0.01);
+  const out = new Float32Array(R * N);
+  const dW = new Float32Array(K * N);
+  const list: Case[] = [];
+  for (const density of [0.1, 0.2]) {
+    const X = spikes(rng, R * K, density);
+    const pct = `${Math.round(density * 100)}%`;
+    list.push(
+      { name: `fwd gemm         ${pct}`, run: (k) => k.gemm(false, false, R, N, K, 1, X, 0, W, 0, 0, out, 0) },
+      { name: `fwd spikeMatmul  ${pct}`, run: (k) => k.spikeMatmul(R, K, N, X, W, out, false) },
+      { name: `dW  gemm (X^T G) ${pct}`, run: (k) => k.gemm(true, false, K, N, R, 1, X, 0, G, 0, 1, dW, 0) },
+      { name: `dW  spikeMatmulGradW ${pct}`, run: (k) => k.spikeMatmulGradW(R, K, N, X, G, dW) },
+    );
+  }
+  const lif: NeuronKernelParams = {
+    decay: 0.9, inputScale: 1, bias: 0, threshold: 1, reset: 0, vReset: 0, vInit: 0,
+    refractory: 0, detachReset: false, surrogate: 'arctan', surrogateAlpha: 2,
+  };
+  const cur = normals(rng, R * N, 0.6);
+  const S = new Float32Array(R * N);
+  const H = new Float32Array(R * N);
+  const gS = normals(rng, R * N, 0.01);
+  const gX = new Float32Array(R * N);
+  list.push(
+    { name: 'LIF forward', run: (k) => k.neuronForward(lif, T, B * N, cur, S, H, null) },
+    { name: 'LIF backward', run: (k) => void k.neuronBackward(lif, T, B * N, H, S, gS, null, gX) },
+  );
+  return list;
+}
+
+function main(): void {
+  const root = findPackageRoot(__dirname);
+  if (root === null) throw new Error('bench: run inside the spikelab package');
+  const addon = loadAddon(path.join(root, ADDON_RELATIVE_PATH));
+  const native = new NativeKernels(addon);
+  const threads = addon.info().threads;
+  console.log(`MLP shapes: R = T*B = ${T}*${B} = ${R}, ${K} -> ${N}; LIF over [${T}, ${B}*${N}]`);
+  console.log(`native: ${addon.info().blas}; pool ${threads} threads${quick ? '; --quick (fewer repetitions)' : ''}\n`);
+  const rows: string[][] = [['kernel', 'reference ms', 'native 1T ms', `native ${threads}T ms`, 'speed-up']];
+  for (const c of cases()) {
+    const ref = time(() => c.run(referenceKernels));
+    addon.setThreads(1);
+    const one = time(() => c.run(native));
+    addon.setThreads(threads);
+    const many = time(() => c.run(native));
+    rows.push([c.name, (ref * 1e3).toFixed(1), (one * 1e3).toFixed(2), (many * 1e3).toFixed(2), `${(ref / many).toFixed(0)}x`]);
+  }
+  printTable(rows);
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  rows.forEach((r, i) => {
+    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  });
+}
+
+main();

@@ -1,0 +1,46 @@
+/**
+ * Prophesee `.dat` reader (N-CARS, Gen1 automotive): `%` header lines, then (version >= 2) one byte
+ * event type (0 = CD) and one byte event size (8), then little-endian uint32 timestamp (us) +
+ * uint32 data: x = d & 0x3FFF, y = (d >> 14) & 0x3FFF, polarity = d >> 28.
+ * The sensor size comes from `% Width` / `% Height` / `% geometry` when present, else the Gen1 ATIS
+ * 304x240 that these files were recorded with.
+ */
+import { readPropheseeHeader } from './prophHeader';
+import { EventFileError, allocEvents, trimEvents, type EventRecording } from './types';
+
+export function parseProphDat(bytes: Uint8Array, file: string): EventRecording {
+  if (bytes.length === 0) throw new EventFileError(file, 'EMPTY', 0, 'a "%" header and .dat events');
+  const h = readPropheseeHeader(bytes);
+  if (h.lines.length === 0) throw new EventFileError(file, 'BAD_MAGIC', 0, 'a "%" Prophesee header line');
+  const W = h.width ?? 304, H = h.height ?? 240;
+  if (h.end + 2 > bytes.length) throw new EventFileError(file, 'TRUNCATED', h.end, 'the event type and size bytes after the header');
+  const type = bytes[h.end];
+  const size = bytes[h.end + 1];
+  if (type !== 0 || size !== 8) throw new EventFileError(file, 'UNKNOWN_PACKET', h.end, 'event type 0 (CD) of size 8', `type ${type}, size ${size}`);
+  const start = h.end + 2;
+  const body = bytes.length - start;
+  if (body % 8 !== 0) throw new EventFileError(file, 'TRUNCATED', bytes.length - (body % 8), 'whole 8-byte CD events', `${body % 8} trailing bytes`);
+  const ev = allocEvents(body >> 3, W, H);
+  const X = ev.x, Y = ev.y, P = ev.p, T = ev.t;
+  let n = 0;
+  let last = -Infinity;
+  for (let o = start; o < bytes.length; o += 8) {
+    const ts = (bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24)) >>> 0;
+    const d = (bytes[o + 4] | (bytes[o + 5] << 8) | (bytes[o + 6] << 16) | (bytes[o + 7] << 24)) >>> 0;
+    const x = d & 0x3fff;
+    const y = (d >>> 14) & 0x3fff;
+    const p = d >>> 28;
+    if (x >= W || y >= H || p > 1) throw new EventFileError(file, 'OUT_OF_RANGE', o + 4, `x < ${W}, y < ${H}, polarity 0/1`, `x=${x} y=${y} p=${p}`);
+    if (ts < last) throw new EventFileError(file, 'NON_MONOTONIC', o, `a timestamp >= ${last} us`, `${ts} us`);
+    X[n] = x;
+    Y[n] = y;
+    P[n] = p;
+    T[n] = ts;
+    last = ts;
+    n++;
+  }
+  const out = trimEvents(ev, n) as EventRecording;
+  out.format = 'prophesee-dat';
+  out.camera = h.camera;
+  return out;
+}

@@ -1,0 +1,368 @@
+/**
+ * Diehl & Cook (2015), "Unsupervised learning of digit recognition using spike-timing-dependent
+ * plasticity", Front. Comput. Neurosci. 9:99. One excitatory layer of conductance-based LIF neurons
+ * (their eqs. 1-3, reversal potentials E_exc = 0 mV, E_inh = -100 mV) driven by Poisson inputs
+ * (rate = pixel / 4 Hz, max 63.75 Hz), each with an adaptive threshold theta (eq. 5: +theta_plus per
+ * spike, decaying with tau_theta = 1e7 ms). Every excitatory neuron excites one inhibitory neuron,
+ * which inhibits all other excitatory neurons (soft winner-take-all). Input->excitatory synapses
+ * learn with the nearest-spike, triplet-flavoured STDP of their published code (pre: w -= nu_pre *
+ * x_post1; post: w += nu_post * x_pre * x_post2(before)), clipped to [0, w_max], and each neuron's
+ * incoming weights are renormalised to sum 78 before every presentation.
+ *
+ * Choice stated: conductance-based, as in the paper. The 150 ms resting period between
+ * presentations is replaced by resetting the state variables to rest (it exists only to let them
+ * decay); theta's decay over the presentation is applied once per sample (tau_theta >> 350 ms).
+ * Parameters and defaults follow the authors' Brian script (dt = 0.5 ms, 350 ms presentation).
+ */
+import { Rng } from '../snn/rng';
+import { PlasticityError, requirePositive } from './errors';
+import { PoissonEvents } from './poissonEvents';
+
+export interface DiehlCookParams {
+  nInput: number;
+  nExc: number;
+  dtMs: number;
+  presentMs: number;
+  /** Max input rate in Hz at full intensity for pixel 255 (Diehl & Cook: 63.75). */
+  maxRateHz: number;
+  vRestE: number;
+  vResetE: number;
+  vThreshE: number;
+  refracE: number;
+  tauE: number;
+  vRestI: number;
+  vResetI: number;
+  vThreshI: number;
+  refracI: number;
+  tauI: number;
+  tauGe: number;
+  tauGi: number;
+  eInhE: number;
+  eInhI: number;
+  wExcInh: number;
+  wInhExc: number;
+  thetaPlus: number;
+  tauTheta: number;
+  nuPre: number;
+  nuPost: number;
+  tauPre: number;
+  tauPost1: number;
+  tauPost2: number;
+  wMax: number;
+  /** Target sum of each neuron's incoming weights (78 for 784 inputs). */
+  normSum: number;
+  /** A presentation with fewer excitatory spikes is repeated at higher input rate. */
+  minSpikes: number;
+  /** Presentations are retried at most this many times. */
+  maxRetries: number;
+}
+
+export const DIEHL_COOK_DEFAULTS: DiehlCookParams = {
+  nInput: 784,
+  nExc: 100,
+  dtMs: 0.5,
+  presentMs: 350,
+  maxRateHz: 63.75,
+  vRestE: -65,
+  vResetE: -65,
+  vThreshE: -52,
+  refracE: 5,
+  tauE: 100,
+  vRestI: -60,
+  vResetI: -45,
+  vThreshI: -40,
+  refracI: 2,
+  tauI: 10,
+  tauGe: 1,
+  tauGi: 2,
+  eInhE: -100,
+  eInhI: -85,
+  wExcInh: 10.4,
+  wInhExc: 17,
+  thetaPlus: 0.05,
+  tauTheta: 1e7,
+  nuPre: 0.0001,
+  nuPost: 0.01,
+  tauPre: 20,
+  tauPost1: 20,
+  tauPost2: 40,
+  wMax: 1,
+  normSum: 78,
+  minSpikes: 5,
+  maxRetries: 10,
+};
+
+/** Optional raster recording of the excitatory layer during one presentation. */
+export interface RasterSink {
+  times: number[];
+  ids: number[];
+}
+
+export class DiehlCookNetwork {
+  readonly p: DiehlCookParams;
+  readonly steps: number;
+  /** Input->excitatory weights, row-major [nInput, nExc] so one input spike touches one contiguous row. */
+  readonly w: Float32Array;
+  /** Adaptive threshold per excitatory neuron (mV). */
+  readonly theta: Float32Array;
+  readonly rng: Rng;
+  private readonly events: PoissonEvents;
+  private readonly rates: Float64Array;
+  private readonly v: Float64Array;
+  private readonly ge: Float64Array;
+  private readonly gi: Float64Array;
+  private readonly refr: Int32Array;
+  private readonly post1: Float64Array;
+  private readonly post2: Float64Array;
+  private readonly vI: Float64Array;
+  private readonly geI: Float64Array;
+  private readonly giI: Float64Array;
+  private readonly refrI: Int32Array;
+  private readonly preLast: Int32Array;
+  private readonly preDecay: Float64Array;
+  private readonly fired: Int32Array;
+  private readonly firedI: Int32Array;
+  /** Spike counts of the last presentation. */
+  readonly counts: Uint16Array;
+
+  constructor(params: Partial<DiehlCookParams> = {}, seed = 1) {
+    const p = { ...DIEHL_COOK_DEFAULTS, ...params };
+    for (const k of ['nInput', 'nExc', 'dtMs', 'presentMs', 'maxRateHz', 'tauE', 'tauI', 'tauGe', 'tauGi', 'tauTheta', 'tauPre', 'tauPost1', 'tauPost2', 'wMax', 'normSum'] as const) requirePositive(k, p[k]);
+    if (!Number.isInteger(p.nExc) || !Number.isInteger(p.nInput) || p.nInput > 65535) throw new PlasticityError('BAD_PARAMETER', `nExc and nInput must be integers (nInput <= 65535), got ${p.nExc}, ${p.nInput}`);
+    this.p = p;
+    this.steps = Math.round(p.presentMs / p.dtMs);
+    const N = p.nExc;
+    this.rng = new Rng(seed);
+    // Diehl & Cook initialise input weights uniformly in [0, 0.3].
+    this.w = new Float32Array(p.nInput * N);
+    for (let k = 0; k < this.w.length; k++) this.w[k] = 0.3 * this.rng.next();
+    this.theta = new Float32Array(N);
+    this.events = new PoissonEvents(this.steps, p.dtMs);
+    this.rates = new Float64Array(p.nInput);
+    this.v = new Float64Array(N);
+    this.ge = new Float64Array(N);
+    this.gi = new Float64Array(N);
+    this.refr = new Int32Array(N);
+    this.post1 = new Float64Array(N);
+    this.post2 = new Float64Array(N);
+    this.vI = new Float64Array(N);
+    this.geI = new Float64Array(N);
+    this.giI = new Float64Array(N);
+    this.refrI = new Int32Array(N);
+    this.preLast = new Int32Array(p.nInput);
+    // exp(-k dt / tau_pre) for every possible age in steps: the pre trace is read lazily.
+    this.preDecay = new Float64Array(this.steps + 1);
+    for (let k = 0; k <= this.steps; k++) this.preDecay[k] = Math.exp((-k * p.dtMs) / p.tauPre);
+    this.fired = new Int32Array(N);
+    this.firedI = new Int32Array(N);
+    this.counts = new Uint16Array(N);
+  }
+
+  /** Scales each excitatory neuron's incoming weights to sum to normSum (Diehl & Cook's normalisation). */
+  normalize(): void {
+    const { nInput, nExc: N, normSum } = this.p;
+    const sums = new Float64Array(N);
+    for (let i = 0; i < nInput; i++) {
+      const row = i * N;
+      for (let j = 0; j < N; j++) sums[j] += this.w[row + j];
+    }
+    for (let j = 0; j < N; j++) sums[j] = sums[j] > 0 ? normSum / sums[j] : 1;
+    for (let i = 0; i < nInput; i++) {
+      const row = i * N;
+      for (let j = 0; j < N; j++) this.w[row + j] *= sums[j];
+    }
+  }
+
+  /**
+   * Presents one image (bytes 0..255) and returns the excitatory spike counts (this.counts).
+   * learn: STDP, theta adaptation and normalisation on. Repeats at higher intensity while the
+   * layer emits fewer than minSpikes spikes, as the authors do.
+   */
+  present(image: ArrayLike<number>, learn: boolean, raster?: RasterSink): Uint16Array {
+    const p = this.p;
+    if (image.length !== p.nInput) throw new PlasticityError('BAD_INPUT', `Expected an image of ${p.nInput} pixels but received ${image.length}`);
+    if (learn) this.normalize();
+    let intensity = 1;
+    for (let attempt = 0; attempt <= p.maxRetries; attempt++) {
+      for (let i = 0; i < p.nInput; i++) this.rates[i] = (image[i] / 255) * p.maxRateHz * intensity;
+      this.events.generate(this.rates, this.rng);
+      if (raster) {
+        raster.times.length = 0;
+        raster.ids.length = 0;
+      }
+      const total = this.simulate(learn, raster);
+      if (learn) {
+        const decay = Math.exp(-p.presentMs / p.tauTheta);
+        for (let j = 0; j < p.nExc; j++) this.theta[j] *= decay;
+      }
+      if (total >= p.minSpikes) break;
+      intensity += 0.5;
+    }
+    return this.counts;
+  }
+
+  private simulate(learn: boolean, raster?: RasterSink): number {
+    const p = this.p;
+    const N = p.nExc;
+    const { w, theta, v, ge, gi, refr, post1, post2, vI, geI, giI, refrI, preLast, preDecay, fired, firedI, counts } = this;
+    const ev = this.events;
+    const dt = p.dtMs;
+    const dGe = Math.exp(-dt / p.tauGe);
+    const dGi = Math.exp(-dt / p.tauGi);
+    const dP1 = Math.exp(-dt / p.tauPost1);
+    const dP2 = Math.exp(-dt / p.tauPost2);
+    const kE = dt / p.tauE;
+    const kI = dt / p.tauI;
+    const refrE = Math.round(p.refracE / dt);
+    const refrIn = Math.round(p.refracI / dt);
+    const { nuPre, nuPost, wMax, vRestE, vResetE, vThreshE, eInhE, vRestI, vResetI, vThreshI, eInhI, wExcInh, wInhExc, thetaPlus, nInput } = p;
+    v.fill(vRestE);
+    vI.fill(vRestI);
+    ge.fill(0);
+    gi.fill(0);
+    geI.fill(0);
+    giI.fill(0);
+    refr.fill(0);
+    refrI.fill(0);
+    post1.fill(0);
+    post2.fill(0);
+    counts.fill(0);
+    preLast.fill(-1 - this.steps);
+    let total = 0;
+    let inhSpikesPrev = 0;
+    let nFiredI = 0;
+    for (let s = 0; s < this.steps; s++) {
+      // Input spikes: event-driven accumulation over the active inputs only.
+      for (let k = ev.start[s], e = ev.start[s + 1]; k < e; k++) {
+        const i = ev.ids[k];
+        const row = i * N;
+        if (learn) {
+          for (let j = 0; j < N; j++) {
+            const wij = w[row + j];
+            ge[j] += wij;
+            const nw = wij - nuPre * post1[j];
+            w[row + j] = nw < 0 ? 0 : nw;
+          }
+          preLast[i] = s;
+        } else {
+          for (let j = 0; j < N; j++) ge[j] += w[row + j];
+        }
+      }
+      // Lateral inhibition from last step's inhibitory spikes: every excitatory neuron but the partner.
+      if (inhSpikesPrev > 0) {
+        for (let j = 0; j < N; j++) gi[j] += wInhExc * inhSpikesPrev;
+        for (let q = 0; q < nFiredI; q++) gi[firedI[q]] -= wInhExc;
+      }
+      let nFired = 0;
+      for (let j = 0; j < N; j++) {
+        if (refr[j] > 0) {
+          refr[j]--;
+        } else {
+          const vj = v[j];
+          v[j] = vj + kE * (vRestE - vj - ge[j] * vj + gi[j] * (eInhE - vj));
+          if (v[j] > vThreshE + theta[j]) {
+            v[j] = vResetE;
+            refr[j] = refrE;
+            fired[nFired++] = j;
+          }
+        }
+        ge[j] *= dGe;
+        gi[j] *= dGi;
+        post1[j] *= dP1;
+        post2[j] *= dP2;
+      }
+      for (let q = 0; q < nFired; q++) {
+        const j = fired[q];
+        counts[j]++;
+        geI[j] += wExcInh;
+        if (raster) {
+          raster.times.push(s);
+          raster.ids.push(j);
+        }
+        if (learn) {
+          theta[j] += thetaPlus;
+          // post2 is read before its own reset (the "post2before" of the authors' code).
+          const a = nuPost * post2[j];
+          for (let i = 0; i < nInput; i++) {
+            const age = s - preLast[i];
+            if (age > this.steps) continue;
+            const idx = i * N + j;
+            const nw = w[idx] + a * preDecay[age];
+            w[idx] = nw > wMax ? wMax : nw;
+          }
+          post1[j] = 1;
+          post2[j] = 1;
+        }
+      }
+      total += nFired;
+      nFiredI = 0;
+      for (let j = 0; j < N; j++) {
+        if (refrI[j] > 0) {
+          refrI[j]--;
+        } else {
+          const vj = vI[j];
+          vI[j] = vj + kI * (vRestI - vj - geI[j] * vj + giI[j] * (eInhI - vj));
+          if (vI[j] > vThreshI) {
+            vI[j] = vResetI;
+            refrI[j] = refrIn;
+            firedI[nFiredI++] = j;
+          }
+        }
+        geI[j] *= dGe;
+        giI[j] *= dGi;
+      }
+      inhSpikesPrev = nFiredI;
+    }
+    return total;
+  }
+}
+
+/**
+ * Label assignment (Diehl & Cook 2015, "Training, evaluation and classification"): each neuron
+ * gets the class for which its average response over the given presentations is highest.
+ * counts: [samples, nExc]. Neurons that never fired get -1.
+ */
+export function assignLabels(counts: Uint16Array | Float32Array, labels: ArrayLike<number>, samples: number, nExc: number, classes = 10): Int32Array {
+  const sum = new Float64Array(classes * nExc);
+  const seen = new Float64Array(classes);
+  for (let s = 0; s < samples; s++) {
+    const c = labels[s];
+    seen[c]++;
+    for (let j = 0; j < nExc; j++) sum[c * nExc + j] += counts[s * nExc + j];
+  }
+  const out = new Int32Array(nExc).fill(-1);
+  for (let j = 0; j < nExc; j++) {
+    let best = 0;
+    for (let c = 0; c < classes; c++) {
+      if (seen[c] === 0) continue;
+      const avg = sum[c * nExc + j] / seen[c];
+      if (avg > best) {
+        best = avg;
+        out[j] = c;
+      }
+    }
+  }
+  return out;
+}
+
+/** Class with the highest mean spike count over the neurons assigned to it (the paper's decision rule). */
+export function predictLabel(counts: ArrayLike<number>, assignments: Int32Array, classes = 10): number {
+  const sum = new Float64Array(classes);
+  const n = new Float64Array(classes);
+  for (let j = 0; j < assignments.length; j++) {
+    const c = assignments[j];
+    if (c < 0) continue;
+    sum[c] += counts[j];
+    n[c]++;
+  }
+  let best = -1;
+  let arg = 0;
+  for (let c = 0; c < classes; c++) {
+    const m = n[c] > 0 ? sum[c] / n[c] : 0;
+    if (m > best) {
+      best = m;
+      arg = c;
+    }
+  }
+  return arg;
+}
