@@ -93,7 +93,7 @@ export interface RunSummary {
 export interface MetricRecord {
   kind: 'batch' | 'epoch';
   epoch: number;
-  /** Batch index within the epoch (batch records) or total steps of the epoch (epoch records). */
+  /** Batch records: 0-based index of the batch just completed. Epoch records: stepsPerEpoch. */
   step: number;
   stepsPerEpoch: number;
   /** Milliseconds since the run started. */

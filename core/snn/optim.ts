@@ -88,6 +88,10 @@ export class Optimizer {
     const bc1 = 1 - Math.pow(b1, this.t);
     const bc2 = 1 - Math.pow(b2, this.t);
     const decoupled = c.kind === 'adamw';
+    // PyTorch's arrangement of the same update, lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps): one
+    // division and one square root per element instead of three divisions and a square root.
+    const stepSize = lr / bc1;
+    const invSqrtBc2 = 1 / Math.sqrt(bc2);
     for (const p of this.params) {
       const m = this.m.get(p.name) as Float32Array;
       const v = this.v.get(p.name) as Float32Array;
@@ -103,7 +107,7 @@ export class Optimizer {
           const vi = Math.fround(b2 * v[i] + (1 - b2) * gi * gi);
           m[i] = mi;
           v[i] = vi;
-          w[i] -= lr * (mi / bc1 / (Math.sqrt(vi / bc2) + eps) + d * w[i]);
+          w[i] -= stepSize * (mi / (Math.sqrt(vi) * invSqrtBc2 + eps)) + lr * d * w[i];
         }
       } else {
         for (let i = 0; i < w.length; i++) {
@@ -113,7 +117,7 @@ export class Optimizer {
           const vi = Math.fround(b2 * v[i] + (1 - b2) * gi * gi);
           m[i] = mi;
           v[i] = vi;
-          w[i] -= lr * (mi / bc1 / (Math.sqrt(vi / bc2) + eps));
+          w[i] -= stepSize * (mi / (Math.sqrt(vi) * invSqrtBc2 + eps));
         }
       }
     }

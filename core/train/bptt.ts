@@ -86,7 +86,8 @@ export function evaluate(net: Network, d: Dataset, batchSize: number): number {
 export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
   const pickKernels = deps.kernels ?? getKernels;
   const loadData = deps.loadData ?? loadMnistDataset;
-  const reportEvery = deps.reportEvery ?? 10;
+  // Every batch: the lab coalesces what it streams and decimates what it stores.
+  const reportEvery = deps.reportEvery ?? 1;
 
   return async (config: RunConfig, hooks: TrainHooks, resume: CheckpointState | null): Promise<TrainResult> => {
     const s = config.settings;
@@ -189,14 +190,15 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
 
         if (hidden && hooks.wantSpikes()) {
           const r = net.recordRaster(hidden, 0);
-          hooks.spikes({ layer: r.layer, epoch, step, timesteps: r.timesteps, neurons: r.neurons, times: r.times, ids: r.ids, truncated: r.truncated });
+          hooks.spikes({ layer: r.layer, epoch, step: step - 1, timesteps: r.timesteps, neurons: r.neurons, times: r.times, ids: r.ids, truncated: r.truncated });
         }
         if (step % reportEvery === 0 || step === stepsPerEpoch) {
           const secs = (Date.now() - windowStart) / 1000;
           const rec: MetricRecord = {
             kind: 'batch',
             epoch,
-            step,
+            // The contract's batch index: the batch just completed, 0-based.
+            step: step - 1,
             stepsPerEpoch,
             elapsedMs: elapsed(),
             loss: windowLoss / windowSamples,

@@ -1,5 +1,6 @@
 /** Training methods by name, for the lab's worker. */
 import { ApiError } from '../api/contract';
+import { trainAsf } from './asf';
 import { trainBptt } from './bptt';
 import { trainConversionRate, trainConversionTtfs } from './conversion/index';
 import type { TrainMethod } from './types';
@@ -8,6 +9,7 @@ const METHODS: Record<string, TrainMethod> = {
   bptt: trainBptt,
   conversion: trainConversionRate,
   'conversion-ttfs': trainConversionTtfs,
+  asf: trainAsf,
 };
 
 export function getTrainMethod(name: string): TrainMethod {

@@ -14,27 +14,39 @@ namespace {
 constexpr std::size_t kColumnGrain = 512;
 constexpr double kPi = 3.14159265358979323846;
 
-// One-to-one ports of core/snn/surrogates.ts, in double precision like the JS originals.
+// One-to-one ports of core/snn/surrogates.ts, in double precision like the JS originals. The
+// surrogate is a template argument so the fast loops inline it and vectorise.
+template <Surrogate G>
+inline double SurrogateGradT(double x, double alpha) {
+  if constexpr (G == Surrogate::Arctan) {
+    const double u = (kPi / 2) * alpha * x;
+    return alpha / 2 / (1 + u * u);
+  } else if constexpr (G == Surrogate::Sigmoid) {
+    const double s = 1 / (1 + std::exp(-alpha * x));
+    return alpha * s * (1 - s);
+  } else if constexpr (G == Surrogate::FastSigmoid) {
+    const double d = 1 + alpha * std::fabs(x);
+    return 1 / (d * d);
+  } else if constexpr (G == Surrogate::Triangle) {
+    const double v = 1 - alpha * std::fabs(x);
+    return v > 0 ? alpha * v : 0;
+  } else {
+    return std::fabs(x) < 0.5 / alpha ? alpha : 0;
+  }
+}
+
 double SurrogateGrad(Surrogate kind, double x, double alpha) {
   switch (kind) {
-    case Surrogate::Arctan: {
-      const double u = (kPi / 2) * alpha * x;
-      return alpha / 2 / (1 + u * u);
-    }
-    case Surrogate::Sigmoid: {
-      const double s = 1 / (1 + std::exp(-alpha * x));
-      return alpha * s * (1 - s);
-    }
-    case Surrogate::FastSigmoid: {
-      const double d = 1 + alpha * std::fabs(x);
-      return 1 / (d * d);
-    }
-    case Surrogate::Triangle: {
-      const double v = 1 - alpha * std::fabs(x);
-      return v > 0 ? alpha * v : 0;
-    }
+    case Surrogate::Arctan:
+      return SurrogateGradT<Surrogate::Arctan>(x, alpha);
+    case Surrogate::Sigmoid:
+      return SurrogateGradT<Surrogate::Sigmoid>(x, alpha);
+    case Surrogate::FastSigmoid:
+      return SurrogateGradT<Surrogate::FastSigmoid>(x, alpha);
+    case Surrogate::Triangle:
+      return SurrogateGradT<Surrogate::Triangle>(x, alpha);
     case Surrogate::Rectangle:
-      return std::fabs(x) < 0.5 / alpha ? alpha : 0;
+      return SurrogateGradT<Surrogate::Rectangle>(x, alpha);
   }
   return 0;
 }
@@ -55,26 +67,6 @@ inline double ResetMembrane(const NeuronParams& p, double h, double s) {
 inline std::size_t ChunkEnd(std::size_t chunk, std::size_t total) {
   const std::size_t end = (chunk + 1) * kColumnGrain;
   return end < total ? end : total;
-}
-
-// Compile-time surrogate choice so the fast loops below inline it and vectorise.
-template <Surrogate G>
-inline double SurrogateGradT(double x, double alpha) {
-  if constexpr (G == Surrogate::Arctan) {
-    const double u = (kPi / 2) * alpha * x;
-    return alpha / 2 / (1 + u * u);
-  } else if constexpr (G == Surrogate::Sigmoid) {
-    const double s = 1 / (1 + std::exp(-alpha * x));
-    return alpha * s * (1 - s);
-  } else if constexpr (G == Surrogate::FastSigmoid) {
-    const double d = 1 + alpha * std::fabs(x);
-    return 1 / (d * d);
-  } else if constexpr (G == Surrogate::Triangle) {
-    const double v = 1 - alpha * std::fabs(x);
-    return v > 0 ? alpha * v : 0;
-  } else {
-    return std::fabs(x) < 0.5 / alpha ? alpha : 0;
-  }
 }
 
 // Forward without refractory periods (the common case): branch-free per neuron, so the inner loop
@@ -238,6 +230,7 @@ void NeuronForward(const NeuronParams& p, std::size_t T, std::size_t N, const fl
       ForwardFastChunk(p, T, N, n0, width, x, s, h, v);
       return;
     }
+    // General loop (refractory periods).
     std::vector<double> mem(width, p.vInit);
     std::vector<int> refr(width, 0);
     for (std::size_t t = 0; t < T; ++t) {
@@ -278,18 +271,17 @@ NeuronGrads NeuronBackward(const NeuronParams& p, std::size_t T, std::size_t N, 
       partial[chunk] = BackwardFastChunk(p, T, N, n0, width, h, s, gradS, gradV, gradX);
       return;
     }
-    // Which steps were refractory, replayed from the spike train (forward order).
-    std::vector<unsigned char> held(p.refractory > 0 ? T * width : 0, 0);
-    if (p.refractory > 0) {
-      std::vector<int> refr(width, 0);
-      for (std::size_t t = 0; t < T; ++t) {
-        for (std::size_t j = 0; j < width; ++j) {
-          if (refr[j] > 0) {
-            --refr[j];
-            held[t * width + j] = 1;
-          } else if (s[t * N + n0 + j] != 0) {
-            refr[j] = p.refractory;
-          }
+    // General loop (refractory periods). Which steps were refractory is replayed from the spike
+    // train in forward order.
+    std::vector<unsigned char> held(T * width, 0);
+    std::vector<int> refr(width, 0);
+    for (std::size_t t = 0; t < T; ++t) {
+      for (std::size_t j = 0; j < width; ++j) {
+        if (refr[j] > 0) {
+          --refr[j];
+          held[t * width + j] = 1;
+        } else if (s[t * N + n0 + j] != 0) {
+          refr[j] = p.refractory;
         }
       }
     }
@@ -299,7 +291,7 @@ NeuronGrads NeuronBackward(const NeuronParams& p, std::size_t T, std::size_t N, 
       const std::size_t row = tt * N;
       for (std::size_t j = 0; j < width; ++j) {
         const std::size_t i = row + n0 + j;
-        if (!held.empty() && held[tt * width + j]) {
+        if (held[tt * width + j]) {
           // Gradients do not flow through refractory steps.
           gradX[i] = 0;
           dVnext[j] = 0;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -45,9 +46,17 @@ class Pool {
     }
     jobReady_.notify_all();
     Drain(fn, chunks);
-    std::unique_lock<std::mutex> lk(jobMutex_);
-    jobDone_.wait(lk, [this] { return active_ == 0; });
-    job_ = nullptr;
+    std::exception_ptr error;
+    {
+      std::unique_lock<std::mutex> lk(jobMutex_);
+      jobDone_.wait(lk, [this] { return active_ == 0; });
+      job_ = nullptr;
+      error = error_;
+      error_ = nullptr;
+    }
+    // A kernel that failed on a worker (e.g. bad_alloc) fails the call on the caller's thread,
+    // where node-addon-api turns it into a JS exception, instead of terminating the process.
+    if (error) std::rethrow_exception(error);
   }
 
  private:
@@ -55,7 +64,14 @@ class Pool {
     for (;;) {
       const std::size_t i = next_.fetch_add(1);
       if (i >= chunks) return;
-      fn(i);
+      try {
+        fn(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lk(jobMutex_);
+        if (!error_) error_ = std::current_exception();
+        next_.store(chunks);  // skip the remaining chunks
+        return;
+      }
     }
   }
 
@@ -100,6 +116,7 @@ class Pool {
   std::size_t active_ = 0;
   std::size_t generation_ = 0;
   std::atomic<std::size_t> next_{0};
+  std::exception_ptr error_;
   bool stop_ = false;
 };
 

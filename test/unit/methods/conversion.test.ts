@@ -82,7 +82,6 @@ describe('conversion methods', () => {
   it('rate conversion: trains the ANN, converts, accuracy rises with T towards the ANN', async () => {
     const h = recordingHooks();
     const r = await createConversionTrainer('rate', { reportEvery: 5 })(runConfig('conversion', annMlp, { trainLimit: 2000, testLimit: 300, timesteps: 32, batchSize: 50, epochs: 2, learningRate: 2e-3 }, { tGrid: [1, 4, 16, 32], calibrationSamples: 300 }), h, null);
-    console.log(JSON.stringify(r.curve), r.annTestAccuracy, r.scales);
     expect(r.annTestAccuracy).toBeGreaterThan(0.8);
     const rate = r.curve.filter((p) => p.coding === 'rate');
     expect(rate.map((p) => p.timesteps)).toEqual([1, 4, 16, 32]);
@@ -100,7 +99,6 @@ describe('conversion methods', () => {
   it('threshold balancing and TTFS coding both classify well above chance; model-based is registered', async () => {
     const ttfs = await getTrainMethod('conversion-ttfs')(runConfig('conversion-ttfs', annMlp, { trainLimit: 2000, testLimit: 300, timesteps: 64, epochs: 2, learningRate: 2e-3 }, { normalisation: 'balance', tGrid: [16, 64], ttfsSteps: [2, 16], calibrationSamples: 200, balanceSteps: 16 }), recordingHooks(), null);
     const curve = (ttfs as unknown as { curve: Array<{ coding: string; timesteps: number; accuracy: number; spikesPerSample: number }> }).curve;
-    console.log(JSON.stringify(curve));
     const t = curve.filter((p) => p.coding === 'ttfs');
     expect(t.map((p) => p.timesteps)).toEqual([4, 32]);
     expect(t[1].accuracy).toBeGreaterThan(0.75);

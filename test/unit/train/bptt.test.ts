@@ -38,7 +38,8 @@ describe('bptt trainer', () => {
     const epochRec = h.metrics.filter((m) => m.kind === 'epoch');
     expect(epochRec).toHaveLength(1);
     expect(epochRec[0].testAccuracy).toBe(r.finalTestAccuracy);
-    expect(h.metrics.filter((m) => m.kind === 'batch').map((m) => m.step)).toEqual([4, 8, 12, 16, 20]);
+    // Batch records carry the 0-based index of the batch just completed (contract: MetricRecord.step).
+    expect(h.metrics.filter((m) => m.kind === 'batch').map((m) => m.step)).toEqual([3, 7, 11, 15, 19]);
     expect(h.metrics[0].firingRates.lif1).toBeGreaterThan(0);
     expect(h.snapshots).toHaveLength(1);
     expect(h.snapshots[0]).toMatchObject({ layer: 'lif1', neurons: 500, timesteps: 10 });
