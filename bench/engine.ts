@@ -12,7 +12,10 @@
  * every forward, so its cost is part of our figures (the reference encodes once, outside the loop).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import * as v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { buildNetwork } from '../core/snn/build';
 import { estimateModel } from '../core/snn/estimates';
 import { getKernels } from '../core/snn/kernels/index';
@@ -86,6 +89,21 @@ function rssMb(): number {
   return process.memoryUsage().rss / (1024 * 1024);
 }
 
+/**
+ * A full GC between workloads, so one network's garbage does not count in the next one's peak
+ * RSS. `gc` is only exposed with --expose-gc; the flag can be set at run time and the function
+ * fetched from a fresh context (a bench-only trick; without it the figures are just less tidy).
+ */
+function collectGarbage(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    if (typeof gc === 'function') gc();
+  } catch {
+    // No GC available: peaks may include the previous workload's garbage.
+  }
+}
+
 interface Measured {
   train: number;
   infer: number;
@@ -93,6 +111,7 @@ interface Measured {
 }
 
 function measureWorkload(w: Workload, kernels: Kernels, seconds: number, log: (s: string) => void): Measured {
+  collectGarbage();
   const { model, training } = getPreset(w.preset);
   const spec: ModelSpec = { ...model, timesteps: w.timesteps };
   const net = buildNetwork(spec, { kernels, seed: 1 });
@@ -127,7 +146,7 @@ function measureWorkload(w: Workload, kernels: Kernels, seconds: number, log: (s
     for (let k = 0; k < windows; k++) {
       let done = 0;
       const t0 = process.hrtime.bigint();
-      let elapsed = 0;
+      let elapsed: number;
       do {
         step();
         done += B;
@@ -251,7 +270,11 @@ function table(rows: readonly BenchRow[], kernelsName: string, torchNote: string
       `${w.name}: effective ${fmt(find(rows, 'engine', w.name, 'gflops'))} GFLOP/s (dense-equivalent, training), peak RSS ${fmt(find(rows, 'engine', w.name, 'peak_rss_mb'))} MB`,
     );
   }
-  out.push(`machine: sgemm 1024^3 ${fmt(find(rows, 'engine', 'machine', 'sgemm_gflops'))} GFLOP/s; kernels ${kernelsName}; PyTorch reference: ${torchNote}`);
+  out.push(
+    `machine: ${cpus().length} CPUs, sgemm 1024^3 ${fmt(find(rows, 'engine', 'machine', 'sgemm_gflops'))} GFLOP/s, ` +
+      `1-min load average ${find(rows, 'engine', 'machine', 'loadavg_1m')?.toFixed(1) ?? '-'} at the start (other processes skew every figure); ` +
+      `kernels ${kernelsName}; PyTorch reference: ${torchNote}`,
+  );
   out.push('snnTorch / SpikingJelly: published figures on these 2-core machines (Debian PyTorch 1.13), not measured in this run.');
   return out.join('\n');
 }
@@ -265,6 +288,8 @@ export async function run(opts: EngineBenchOptions): Promise<BenchRow[]> {
   const { kernels, note } = getKernels();
   log(`engine bench: kernels ${kernels.name}${note ? ` (${note})` : ''}, ${seconds} s per measurement`);
   const rows: BenchRow[] = [];
+  // The load average says how much of the machine other processes had while this ran.
+  rows.push({ suite: 'engine', name: 'machine', metric: 'loadavg_1m', value: loadavg()[0], unit: 'runnable' });
   rows.push({ suite: 'engine', name: 'machine', metric: 'sgemm_gflops', value: measureSgemmPeak(kernels), unit: 'GFLOP/s' });
   for (const w of WORKLOADS) {
     const m = measureWorkload(w, kernels, seconds, log);

@@ -19,7 +19,8 @@ export function cobsEncodeInto(src: Uint8Array, dst: Uint8Array, offset: number)
   let codePos = offset;
   let out = offset + 1;
   let code = 1;
-  for (let i = 0; i < src.length; i++) {
+  const n = src.length;
+  for (let i = 0; i < n; i++) {
     const b = src[i];
     if (b === 0) {
       dst[codePos] = code;
@@ -30,6 +31,8 @@ export function cobsEncodeInto(src: Uint8Array, dst: Uint8Array, offset: number)
       code++;
       if (code === 0xff) {
         dst[codePos] = code;
+        // A full block that ends the data needs no further code byte (the published encoding).
+        if (i === n - 1) return out;
         codePos = out++;
         code = 1;
       }

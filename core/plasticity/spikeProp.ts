@@ -45,6 +45,12 @@ export interface SpikePropParams {
   rpropDown: number;
   /** Added to every incoming weight of a neuron that did not fire. */
   silentBoost: number;
+  /**
+   * The first this-many neurons of every hidden layer are inhibitory: their outgoing weights are
+   * kept ≤ 0, all others ≥ 0 (Bohte et al. use one inhibitory hidden neuron for XOR, since with
+   * positive weights only, "both inputs early" could not make the output late).
+   */
+  inhibitoryHidden: number;
 }
 
 export const SPIKEPROP_DEFAULTS: Omit<SpikePropParams, 'layers'> = {
@@ -55,7 +61,8 @@ export const SPIKEPROP_DEFAULTS: Omit<SpikePropParams, 'layers'> = {
   scanStep: 0.1,
   minSlope: 0.1,
   optimizer: 'rprop',
-  learningRate: 0.01,
+  // Used by 'sgd' and 'momentum' (RProp adapts its own steps); XOR converges with 0.001-0.003.
+  learningRate: 0.001,
   momentum: 0.9,
   rpropInit: 0.001,
   rpropMin: 1e-6,
@@ -63,6 +70,7 @@ export const SPIKEPROP_DEFAULTS: Omit<SpikePropParams, 'layers'> = {
   rpropUp: 1.2,
   rpropDown: 0.5,
   silentBoost: 0.005,
+  inhibitoryHidden: 1,
 };
 
 function eps(t: number, tau: number): number {
@@ -81,7 +89,11 @@ export class SpikePropNetwork {
   private readonly step: Float64Array[];
   private readonly prevGrad: Float64Array[];
 
-  constructor(params: Partial<SpikePropParams> & { layers: readonly number[] }, rng: Rng, initScale = 0.05) {
+  /**
+   * initScale: weights start uniform in [0, initScale] (negative for inhibitory neurons); it must
+   * be large enough that every neuron fires at first, since a silent network has no gradient.
+   */
+  constructor(params: Partial<SpikePropParams> & { layers: readonly number[] }, rng: Rng, initScale = 0.15) {
     this.p = { ...SPIKEPROP_DEFAULTS, ...params };
     if (this.p.layers.length < 2 || this.p.layers.some((n) => !Number.isInteger(n) || n < 1)) throw new PlasticityError('BAD_PARAMETER', `Expected at least two positive integer layer sizes but received [${this.p.layers.join(', ')}]`);
     for (const k of ['tau', 'threshold', 'tMax', 'scanStep', 'minSlope'] as const) requirePositive(k, this.p[k]);
@@ -89,12 +101,17 @@ export class SpikePropNetwork {
     this.w = [];
     for (let l = 1; l < this.p.layers.length; l++) {
       const w = new Float64Array(this.p.layers[l - 1] * this.p.layers[l] * m);
-      for (let k = 0; k < w.length; k++) w[k] = initScale * rng.next();
+      for (let k = 0; k < w.length; k++) w[k] = this.signOf(l - 1, Math.floor(k / (this.p.layers[l] * m))) * initScale * rng.next();
       this.w.push(w);
     }
     this.vel = this.w.map((w) => new Float64Array(w.length));
     this.step = this.w.map((w) => new Float64Array(w.length).fill(this.p.rpropInit));
     this.prevGrad = this.w.map((w) => new Float64Array(w.length));
+  }
+
+  /** +1 or −1: the sign constraint on neuron i of layer l's outgoing weights (inputs are excitatory). */
+  private signOf(l: number, i: number): number {
+    return l > 0 && i < this.p.inhibitoryHidden ? -1 : 1;
   }
 
   private potential(l: number, j: number, t: number, tin: Float64Array): number {
@@ -193,15 +210,53 @@ export class SpikePropNetwork {
     return err;
   }
 
-  /** One batch epoch over all patterns; returns the summed error E. */
-  trainEpoch(inputs: ReadonlyArray<ArrayLike<number>>, targets: ReadonlyArray<ArrayLike<number>>): number {
+  /** ∂E/∂w summed over the patterns (per layer, same layout as w), and E. */
+  gradients(inputs: ReadonlyArray<ArrayLike<number>>, targets: ReadonlyArray<ArrayLike<number>>): { grads: Float64Array[]; error: number } {
+    if (inputs.length !== targets.length) throw new PlasticityError('BAD_INPUT', `Expected as many targets as inputs but received ${targets.length} for ${inputs.length}`);
     const grads = this.w.map((w) => new Float64Array(w.length));
-    let err = 0;
+    let error = 0;
     inputs.forEach((x, n) => {
-      err += this.backward(this.forward(x), targets[n], grads);
+      error += this.backward(this.forward(x), targets[n], grads);
     });
+    return { grads, error };
+  }
+
+  /** E = ½ Σ (t_o − t_o^d)² over the patterns, silent outputs counted at tMax. */
+  error(inputs: ReadonlyArray<ArrayLike<number>>, targets: ReadonlyArray<ArrayLike<number>>): number {
+    let e = 0;
+    inputs.forEach((x, n) => {
+      const out = this.forward(x)[this.w.length];
+      for (let o = 0; o < out.length; o++) {
+        const d = (Number.isNaN(out[o]) ? this.p.tMax : out[o]) - targets[n][o];
+        e += 0.5 * d * d;
+      }
+    });
+    return e;
+  }
+
+  /** One batch epoch over all patterns; returns E before the update. */
+  trainEpoch(inputs: ReadonlyArray<ArrayLike<number>>, targets: ReadonlyArray<ArrayLike<number>>): number {
+    const { grads, error } = this.gradients(inputs, targets);
     this.apply(grads);
-    return err;
+    return error;
+  }
+
+  /**
+   * Batch training until every output spike is within `toleranceMs` of its target (checked
+   * before each update, so the returned network is the one that met it) or maxEpochs.
+   */
+  fit(inputs: ReadonlyArray<ArrayLike<number>>, targets: ReadonlyArray<ArrayLike<number>>, maxEpochs: number, toleranceMs = 1): { epochs: number; maxErrorMs: number } {
+    let worst = Infinity;
+    for (let e = 0; e <= maxEpochs; e++) {
+      worst = 0;
+      inputs.forEach((x, n) => {
+        const out = this.forward(x)[this.w.length];
+        for (let o = 0; o < out.length; o++) worst = Math.max(worst, Number.isNaN(out[o]) ? Infinity : Math.abs(out[o] - targets[n][o]));
+      });
+      if (worst <= toleranceMs || e === maxEpochs) return { epochs: e, maxErrorMs: worst };
+      this.trainEpoch(inputs, targets);
+    }
+    return { epochs: maxEpochs, maxErrorMs: worst };
   }
 
   private apply(grads: Float64Array[]): void {
@@ -232,6 +287,12 @@ export class SpikePropNetwork {
           w[k] -= Math.sign(gk) * st[k];
           pg[k] = gk;
         }
+      }
+      // Dale's principle per neuron: a weight that would change sign stops at zero.
+      const nOutM = this.p.layers[l + 1] * this.p.delays.length;
+      for (let k = 0; k < w.length; k++) {
+        const sgn = this.signOf(l, Math.floor(k / nOutM));
+        if (w[k] * sgn < 0) w[k] = 0;
       }
     }
   }

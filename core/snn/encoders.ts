@@ -55,35 +55,71 @@ export function poissonEncoder(gain = 1): Encoder {
         lim[m] = (th - 1 - 2147483648) | 0;
         m++;
       }
-      const st = rng.getState();
-      let s0 = st[0] | 0;
-      let s1 = st[1] | 0;
-      let s2 = st[2] | 0;
-      let s3 = st[3] | 0;
+      const st = Int32Array.from(rng.getState());
       for (let t = 0; t < T; t++) {
         const o = t * n;
-        if (m < n) out.fill(0, o, o + n);
-        // All-drawing inputs (the common analog case) skip the index indirection.
-        const dst = m === n ? out.subarray(o, o + n) : null;
-        for (let j = 0; j < m; j++) {
-          // xoshiro128** (Blackman & Vigna 2018), identical to Rng.nextU32; u is shifted by -2^31.
-          const r = Math.imul(s1, 5);
-          const u = Math.imul((r << 7) | (r >>> 25), 9) ^ -2147483648;
-          const sh = s1 << 9;
-          s2 ^= s0;
-          s3 ^= s1;
-          s1 ^= s2;
-          s0 ^= s3;
-          s2 ^= sh;
-          s3 = (s3 << 11) | (s3 >>> 21);
-          if (dst !== null) dst[j] = +(u <= lim[j]);
-          else out[o + idx[j]] = +(u <= lim[j]);
+        if (m === n) bernoulliDense(out, o, lim, n, st);
+        else {
+          out.fill(0, o, o + n);
+          bernoulliIndexed(out, o, idx, lim, m, st);
         }
       }
-      rng.setState([s0, s1, s2, s3]);
+      rng.setState(Array.from(st));
       return out;
     },
   };
+}
+
+/**
+ * out[o + j] = Bernoulli draw for j < m against the shifted int32 thresholds `lim` (see
+ * poissonEncoder), advancing the xoshiro128** state `st` in place. Two copies (dense and indexed)
+ * keep the hot loop free of a per-element mode test.
+ */
+function bernoulliDense(out: Float32Array, o: number, lim: Int32Array, m: number, st: Int32Array): void {
+  let s0 = st[0];
+  let s1 = st[1];
+  let s2 = st[2];
+  let s3 = st[3];
+  for (let j = 0; j < m; j++) {
+    // xoshiro128** (Blackman & Vigna 2018), identical to Rng.nextU32; u is shifted by -2^31.
+    const r = Math.imul(s1, 5);
+    const u = Math.imul((r << 7) | (r >>> 25), 9) ^ -2147483648;
+    const sh = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= sh;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    out[o + j] = +(u <= lim[j]);
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
+}
+
+function bernoulliIndexed(out: Float32Array, o: number, idx: Int32Array, lim: Int32Array, m: number, st: Int32Array): void {
+  let s0 = st[0];
+  let s1 = st[1];
+  let s2 = st[2];
+  let s3 = st[3];
+  for (let j = 0; j < m; j++) {
+    const r = Math.imul(s1, 5);
+    const u = Math.imul((r << 7) | (r >>> 25), 9) ^ -2147483648;
+    const sh = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= sh;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    out[o + idx[j]] = +(u <= lim[j]);
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
 }
 
 /** `into` when it has exactly `size` elements (a caller's reused buffer), else a fresh zeroed array. */

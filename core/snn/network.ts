@@ -156,7 +156,8 @@ export class Network {
   }
 
   private ctx(): ForwardContext {
-    return { kernels: this.kernels, training: this.training, rng: this.rng };
+    // The network owns the step, so layers may reuse their buffers (see ForwardContext).
+    return { kernels: this.kernels, training: this.training, rng: this.rng, reuseBuffers: true };
   }
 
   /** x: [B, ...input] analog values in [0, 1]. */

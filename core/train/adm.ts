@@ -14,8 +14,9 @@
  * the fraction of the input charge that became spikes, gamma_j = V_th a_j / net_j (<= 1), giving
  * da/dnet = gamma_j / V_th (gamma = 1 for a silent neuron with positive input, so it can recover).
  * Weight gradients: dL/dw_ij = delta_j * a_i with a_i the presynaptic spike count (eq. 24-26).
- * Unlike ASF's layer-shared ratio, the derivative is per neuron and gates off neurons whose net
- * input is negative (the ReLU-like part of the rate function).
+ * The rate function a = clip(net / V_th, 0, T) is flat below zero input and at one spike per
+ * step, so the derivative is 0 for neurons with net <= 0 or a = T. Unlike ASF's layer-shared ratio,
+ * the derivative is per neuron.
  */
 import { createFlowTrainer, type FlowDeps, type FlowModel } from './asf';
 import { argmax, type OptionTable, type OptionValues, type StepOutcome } from './methodKit';
@@ -50,7 +51,8 @@ export function admStep(m: FlowModel, x: Float32Array, y: ArrayLike<number>, B: 
     const leaky = o.leakCorrection && f.neurons[n].spec.model !== 'if';
     const d = new Float32Array(dFO.length);
     for (let i = 0; i < d.length; i++) {
-      if (fi[i] <= 0) continue;
+      // The rate function saturates at one spike per step: no gradient there, nor below zero input.
+      if (fi[i] <= 0 || fo[i] >= f.T) continue;
       const gamma = leaky && fo[i] > 0 ? Math.min(1, (vth * fo[i]) / fi[i]) : 1;
       d[i] = (dFO[i] * gamma) / vth;
     }

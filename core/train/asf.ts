@@ -163,7 +163,13 @@ export class FlowModel {
   }
 }
 
-/** ASF's shared ratio S^n = sum FO / sum FI per sample (0 where the layer received no net positive input). */
+/**
+ * ASF's shared ratio S^n = sum_j FO_j / sum_j FI_j per sample. Neurons whose input flow is
+ * negative emit nothing; counting their FI would let them cancel the rest of the layer (sum FI
+ * <= 0 whenever most neurons are inhibited, a frequent state, which zeroes or flips the gradient),
+ * so the sum runs over the positive input flows: S = sum FO / sum max(FI, 0), 0 if no neuron had
+ * positive input.
+ */
 export function asfRatio(fo: Float32Array, fi: Float32Array, B: number): Float32Array {
   const n = fo.length / B;
   const s = new Float32Array(B);
@@ -172,7 +178,7 @@ export function asfRatio(fo: Float32Array, fi: Float32Array, B: number): Float32
     let si = 0;
     for (let i = b * n; i < (b + 1) * n; i++) {
       so += fo[i];
-      si += fi[i];
+      if (fi[i] > 0) si += fi[i];
     }
     s[b] = si > 0 ? so / si : 0;
   }
@@ -246,7 +252,8 @@ export function createFlowTrainer<T extends OptionTable>(
       net: m.snn,
       opt,
       kernels,
-      reportEvery: deps.reportEvery ?? 10,
+      // Every batch by default: the lab coalesces what it streams and decimates what it stores.
+      reportEvery: deps.reportEvery ?? 1,
       step: (x, y, B) => step(m, x, y, B, o),
       evaluate: (d) => evaluate(m.snn, d, 100),
     });

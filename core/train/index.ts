@@ -1,7 +1,11 @@
 /** Training methods by name, for the lab's worker. */
 import { ApiError } from '../api/contract';
+import { trainAdm } from './adm';
 import { trainAsf } from './asf';
 import { trainBptt } from './bptt';
+import { trainDiehlCook } from '../plasticity/diehlCookMethod';
+import { trainHybrid } from './hybrid';
+import { trainSingleSpike } from './singleSpike';
 import { trainConversionRate, trainConversionTtfs } from './conversion/index';
 import type { TrainMethod } from './types';
 
@@ -10,6 +14,10 @@ const METHODS: Record<string, TrainMethod> = {
   conversion: trainConversionRate,
   'conversion-ttfs': trainConversionTtfs,
   asf: trainAsf,
+  adm: trainAdm,
+  hybrid: trainHybrid,
+  'single-spike': trainSingleSpike,
+  'diehl-cook': trainDiehlCook,
 };
 
 export function getTrainMethod(name: string): TrainMethod {

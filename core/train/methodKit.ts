@@ -289,7 +289,8 @@ export async function runEpochs(s: EpochLoopSpec): Promise<TrainResult> {
       rates = o.firingRates;
       if (step % s.reportEvery === 0 || step === stepsPerEpoch) {
         const secs = (Date.now() - wStart) / 1000;
-        const rec: MetricRecord = { kind: 'batch', epoch, step, stepsPerEpoch, elapsedMs: elapsed(), loss: wLoss / wSeen, trainAccuracy: wCorrect / wSeen, testAccuracy: null, learningRate: opt.lr, samplesPerSecond: secs > 0 ? wSeen / secs : null, firingRates: rates };
+        // The contract's batch index: the batch just completed, 0-based.
+        const rec: MetricRecord = { kind: 'batch', epoch, step: step - 1, stepsPerEpoch, elapsedMs: elapsed(), loss: wLoss / wSeen, trainAccuracy: wCorrect / wSeen, testAccuracy: null, learningRate: opt.lr, samplesPerSecond: secs > 0 ? wSeen / secs : null, firingRates: rates };
         hooks.metric(rec);
         wStart = Date.now();
         wLoss = wCorrect = wSeen = 0;

@@ -5,7 +5,7 @@
 import { ApiError, type PresetSummary } from '../api/contract';
 import type { LossKind, LossOptions } from '../snn/losses';
 import type { OptimizerConfig, Schedule } from '../snn/optim';
-import { MODEL_SPEC_FORMAT, MODEL_SPEC_VERSION, type ModelSpec, type NeuronSpec } from '../snn/spec';
+import { MODEL_SPEC_FORMAT, MODEL_SPEC_VERSION, type LayerSpec, type ModelSpec, type NeuronSpec } from '../snn/spec';
 
 export interface TrainingRecipe {
   loss: LossKind;
@@ -92,7 +92,70 @@ const PRESETS: Preset[] = [
     },
     training: { loss: 'ce', optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999 }, schedule: { kind: 'constant' }, clipNorm: null },
   },
+  ...methodPresets(),
 ];
+
+/**
+ * The seed networks of issue 4 for the other method families: the 20C5-P2-50C5-P2-200FC-10FC
+ * convnet as an ANN (conversion, hybrid) or with IF neurons and direct input (ASF, ADM), and the
+ * 784-400-10 single-spike network (S4NN). Method hyperparameters come from each method's option
+ * table (core/train/methodKit.ts OptionTable) and a run's `methodOptions`.
+ */
+function methodPresets(): Preset[] {
+  const model = (name: string, input: number[], layers: LayerSpec[], extra: Partial<ModelSpec> = {}): ModelSpec => ({
+    format: MODEL_SPEC_FORMAT,
+    version: MODEL_SPEC_VERSION,
+    name,
+    input,
+    timesteps: 1,
+    encoder: { type: 'direct' },
+    layers,
+    decoder: { type: 'rate' },
+    ...extra,
+  });
+  const conv = (act: (i: number) => LayerSpec): LayerSpec[] => [
+    { type: 'conv2d', name: 'conv1', filters: 20, kernel: 5 },
+    act(1),
+    { type: 'avgpool', name: 'pool1', size: 2 },
+    { type: 'conv2d', name: 'conv2', filters: 50, kernel: 5 },
+    act(2),
+    { type: 'avgpool', name: 'pool2', size: 2 },
+    { type: 'flatten', name: 'flatten' },
+    { type: 'dense', name: 'fc1', units: 200 },
+    act(3),
+    { type: 'dense', name: 'fc2', units: 10 },
+  ];
+  const relu = (i: number): LayerSpec => ({ type: 'relu', name: `act${i}` });
+  const ifn = (i: number): LayerSpec => ({ type: 'neuron', name: `act${i}`, neuron: { model: 'if', reset: 'soft', threshold: 1 } });
+  const ce: TrainingRecipe = { loss: 'ce', optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999 }, schedule: { kind: 'constant' }, clipNorm: null };
+  const preset = (name: string, title: string, description: string, method: string, m: ModelSpec, d: Partial<PresetSummary['defaults']>): Preset => ({
+    summary: { name, title, description, dataset: 'mnist', method, defaults: { epochs: 1, batchSize: 64, learningRate: 1e-3, timesteps: m.timesteps, seed: 1, trainLimit: null, testLimit: null, ...d } },
+    model: m,
+    training: ce,
+  });
+  const annConv = model('mnist-conv-ann', [1, 28, 28], conv(relu));
+  const ifConv = model('mnist-conv-if', [1, 28, 28], conv(ifn), { timesteps: 10 });
+  return [
+    preset('mnist-conv-conversion', 'MNIST ConvNet, ANN-to-SNN conversion (rate)', 'Trains the ReLU/avg-pool ANN of 20C5-P2-50C5-P2-200FC-10FC, normalises by the 99.9th activation percentile, converts ReLU to IF (reset by subtraction) and reports accuracy against T = 1..256.', 'conversion', annConv, { timesteps: 32 }),
+    preset('mnist-conv-ttfs', 'MNIST ConvNet, conversion with TTFS coding', 'Same ANN, converted to one-spike-per-neuron time-to-first-spike coding; accuracy against T beside the rate curve.', 'conversion-ttfs', annConv, { timesteps: 64 }),
+    preset('mnist-conv-asf', 'MNIST ConvNet (IF), Accumulated Spiking Flow', 'IF convnet with direct input trained by ASF (Wu et al., AAAI 2021): T-step forward, one backward over accumulated flows.', 'asf', ifConv, { timesteps: 10 }),
+    preset('mnist-conv-adm', 'MNIST ConvNet (IF), approximate derivative method', 'IF convnet trained by ADM (Lee et al. 2020): membrane-accumulating output, spike-rate approximate derivatives.', 'adm', ifConv, { timesteps: 10 }),
+    preset('mnist-conv-hybrid', 'MNIST ConvNet, hybrid (conversion + BPTT, DIET-SNN)', 'ANN training and conversion as initialisation, then BPTT at T = 5 with learnable leak and threshold (Rathi & Roy 2020).', 'hybrid', annConv, { timesteps: 5 }),
+    preset(
+      'mnist-s4nn',
+      'MNIST 784-400-10, single-spike temporal backprop (S4NN)',
+      'Latency-coded input, non-leaky IF neurons firing at most once, first-spike readout, temporal backprop with relative targets (Kheradpisheh & Masquelier 2020).',
+      'single-spike',
+      model('mnist-s4nn', [784], [
+        { type: 'dense', name: 'fc1', units: 400, bias: false },
+        { type: 'neuron', name: 'if1', neuron: { model: 'if', threshold: 1 } },
+        { type: 'dense', name: 'fc2', units: 10, bias: false },
+        { type: 'neuron', name: 'if2', neuron: { model: 'if', threshold: 1 } },
+      ], { timesteps: 64, encoder: { type: 'latency', mode: 'linear' }, decoder: { type: 'firstSpike' } }),
+      { timesteps: 64, batchSize: 32, learningRate: 2e-3 },
+    ),
+  ];
+}
 
 function clone<T>(v: T): T {
   return structuredClone(v);

@@ -10,7 +10,7 @@
  * unknown packet type and rejected.
  */
 import { readTextHeader, startsWithAscii } from './textHeader';
-import { EventBuilder, EventFileError, lowerBound, sliceEvents, type EventRecording, type EventStream } from './types';
+import { EventBuilder, EventFileError, makeRecording, lowerBound, sliceEvents, type EventRecording, type EventStream } from './types';
 
 const POLARITY_EVENT = 1;
 const MAX_KNOWN_TYPE = 13;
@@ -77,10 +77,7 @@ export function parseAedat3(bytes: Uint8Array, file: string): EventRecording {
     }
     pos = body + bytesInPacket;
   }
-  const ev = out.finish(W, H) as EventRecording;
-  ev.format = 'aedat3';
-  ev.camera = sensor.name;
-  return ev;
+  return makeRecording(out.finish(W, H), out.n, 'aedat3', sensor.name);
 }
 
 export interface GestureLabel {

@@ -13,9 +13,9 @@
  * does no bounds checking and corrupt offsets would otherwise read garbage silently.
  */
 import { ByteBuffer } from 'flatbuffers';
-import { lz4Frame, zstdFrame } from './compression';
+import { Scratch, lz4Frame, zstdFrame } from './compression';
 import { startsWithAscii } from './textHeader';
-import { EventBuilder, EventFileError, type EventRecording } from './types';
+import { EventBuilder, EventFileError, makeRecording, type EventRecording } from './types';
 
 const MAGIC = '#!AER-DAT4.0\r\n';
 const COMPRESSION = ['none', 'lz4', 'lz4-high', 'zstd', 'zstd-high'] as const;
@@ -135,6 +135,7 @@ export function parseAedat4(bytes: Uint8Array, file: string): EventRecording {
   const out = new EventBuilder(Math.max(1024, (end - info.dataStart) >> 2));
   let pos = info.dataStart;
   let last = -Infinity;
+  const scratch = new Scratch();
   while (pos < end) {
     if (pos + 8 > end) throw new EventFileError(file, 'TRUNCATED', pos, 'an 8-byte packet header (stream id, size)', `${end - pos} bytes`);
     const id = view.getInt32(pos, true);
@@ -148,12 +149,10 @@ export function parseAedat4(bytes: Uint8Array, file: string): EventRecording {
     if (id !== stream.id) continue;
     const raw = bytes.subarray(body, body + size);
     const payload =
-      info.compression === 'none' ? raw : info.compression.startsWith('lz4') ? lz4Frame(raw, file, body) : zstdFrame(raw, file, body);
+      info.compression === 'none' ? raw : info.compression.startsWith('lz4') ? lz4Frame(raw, file, body, scratch) : zstdFrame(raw, file, body);
     last = readEventPacket(payload, file, body, W, H, last, out);
   }
-  const ev = out.finish(W, H) as EventRecording;
-  ev.format = 'aedat4';
-  return ev;
+  return makeRecording(out.finish(W, H), out.n, 'aedat4', undefined);
 }
 
 /** Append one size-prefixed EVTS flatbuffer's events; returns the last timestamp. */

@@ -67,13 +67,18 @@ export function emptyEvents(width: number, height: number): EventStream {
   return { x: new Uint16Array(0), y: new Uint16Array(0), p: new Uint8Array(0), t: new Float64Array(0), width, height };
 }
 
-/** Allocate arrays for up to `capacity` events. */
+/**
+ * Allocate arrays for up to `capacity` events, carved from one ArrayBuffer (t first for its 8-byte
+ * alignment): one allocation instead of four halves the fixed cost per file, which dominates for
+ * small files such as N-MNIST's 4000-event samples.
+ */
 export function allocEvents(capacity: number, width: number, height: number): EventStream {
+  const buf = new ArrayBuffer(capacity * 13);
   return {
-    x: new Uint16Array(capacity),
-    y: new Uint16Array(capacity),
-    p: new Uint8Array(capacity),
-    t: new Float64Array(capacity),
+    x: new Uint16Array(buf, capacity * 8, capacity),
+    y: new Uint16Array(buf, capacity * 10, capacity),
+    p: new Uint8Array(buf, capacity * 12, capacity),
+    t: new Float64Array(buf, 0, capacity),
     width,
     height,
   };
@@ -188,5 +193,23 @@ export function summarizeEvents(ev: EventStream): EventSummary {
     yMin: n ? yMin : 0,
     yMax: n ? yMax : 0,
     polarityCounts: { on, off: n - on },
+  };
+}
+
+/**
+ * Build a recording from over-allocated arrays and a count. Every recording is created by this one
+ * object literal so all have the same hidden class (V8 deoptimises readers whose result objects
+ * change shape, which cost 3-4x on small files).
+ */
+export function makeRecording(ev: EventStream, n: number, format: EventFormat, camera: string | undefined): EventRecording {
+  return {
+    x: n === ev.x.length ? ev.x : ev.x.subarray(0, n),
+    y: n === ev.y.length ? ev.y : ev.y.subarray(0, n),
+    p: n === ev.p.length ? ev.p : ev.p.subarray(0, n),
+    t: n === ev.t.length ? ev.t : ev.t.subarray(0, n),
+    width: ev.width,
+    height: ev.height,
+    format,
+    camera,
   };
 }

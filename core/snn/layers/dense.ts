@@ -62,7 +62,7 @@ export class DenseLayer implements Layer {
     const K = this.inFeatures;
     const N = this.opts.units;
     if (x.data.length !== R * K) throw new RangeError(`${this.name}: input has ${x.data.length} values, expected ${R}x${K}`);
-    const out = this.pool.get('out', R * N);
+    const out = this.pool.get(ctx, 'out', R * N);
     // With a bias the output starts as the bias rows and the kernel accumulates onto them: one
     // pass over the output instead of two (a separate bias loop over R·N costs as much as the
     // neuron kernel that follows).
@@ -86,12 +86,12 @@ export class DenseLayer implements Layer {
     else ctx.kernels.gemm(true, false, K, N, R, 1, X, 0, G, 0, 1, this.weight.grad, 0);
     if (this.bias) {
       // db += 1^T G as a 1 x R by R x N product, so the column sums run in the GEMM kernel.
-      const ones = this.pool.get('ones', R);
+      const ones = this.pool.get(ctx, 'ones', R);
       if (ones[0] !== 1) ones.fill(1);
       ctx.kernels.gemm(false, false, 1, N, R, 1, ones, 0, G, 0, 1, this.bias.grad, 0);
     }
     if (!this.opts.inputGrad) return { data: new Float32Array(0), shape: [T, B, 0] };
-    const dX = this.pool.get('dX', R * K);
+    const dX = this.pool.get(ctx, 'dX', R * K);
     ctx.kernels.gemm(false, true, R, K, N, 1, G, 0, this.weight.value, 0, 0, dX, 0);
     return { data: dX, shape: [T, B, K] };
   }

@@ -29,6 +29,14 @@ export interface ForwardContext {
   kernels: Kernels;
   training: boolean;
   rng: Rng;
+  /**
+   * Set by Network, which owns the step: layers may then write their outputs and input gradients
+   * into buffers they reuse from step to step (a fresh tens-of-MB Float32Array per step costs page
+   * faults and zero-fill), so a returned tensor is only valid until that layer's next
+   * forward/backward. Callers that keep outputs across calls (calibration passes that collect
+   * activations) leave it unset and get fresh arrays.
+   */
+  reuseBuffers?: boolean;
 }
 
 /** Per-forward activity of a spiking layer, for firing rates, SynOps and energy estimates. */

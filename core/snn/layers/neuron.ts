@@ -238,21 +238,21 @@ export class NeuronLayer implements Layer {
     const N = x.data.length / T;
     if (N !== x.shape[1] * this.features) throw new RangeError(`${this.name}: input shape [${x.shape.join(', ')}] does not match ${this.features} features`);
     let xin: Float32Array = x.data;
-    for (let k = 0; k < this.synapsePasses; k++) xin = filterForward(xin, T, N, this.synapseA as number);
+    for (let k = 0; k < this.synapsePasses; k++) xin = filterForward(xin, T, N, this.synapseA as number, this.pool.get(ctx, `syn${k}`, xin.length));
     const size = xin.length;
-    const S = this.pool.get('S', size);
-    const H = this.pool.get('H', size);
+    const S = this.pool.get(ctx, 'S', size);
+    const H = this.pool.get(ctx, 'H', size);
     let A: Float32Array | null = null;
     let out: Float32Array;
     if (this.adaptive) {
-      A = this.pool.get('A', size);
+      A = this.pool.get(ctx, 'A', size);
       adaptiveForward(this.adaptiveParams(), T, N, xin, S, H, A);
       out = S;
     } else if (this.spiking) {
       ctx.kernels.neuronForward(this.kernelParams(), T, N, xin, S, H, null);
       out = S;
     } else {
-      out = this.pool.get('V', size);
+      out = this.pool.get(ctx, 'V', size);
       ctx.kernels.neuronForward(this.kernelParams(), T, N, xin, S, H, out);
     }
     this.lastSpikes = this.spiking ? S : null;
@@ -264,7 +264,7 @@ export class NeuronLayer implements Layer {
   backward(gradOut: Tensor, ctx: ForwardContext): Tensor {
     const c = this.cache;
     if (!c) throw new Error(`${this.name}: backward called without a training forward`);
-    const gradX = this.pool.get('gradX', c.x.length);
+    const gradX = this.pool.get(ctx, 'gradX', c.x.length);
     let grads: { decay: number; threshold: number };
     const p = this.kernelParams();
     if (this.adaptive) grads = adaptiveBackward(this.adaptiveParams(), c.T, c.N, c.H, c.S, c.A as Float32Array, gradOut.data, gradX);
@@ -283,7 +283,7 @@ export class NeuronLayer implements Layer {
       this.leakParam.grad[0] += dk * k * (1 - k);
     }
     let g: Float32Array = gradX;
-    for (let k = 0; k < this.synapsePasses; k++) g = filterBackward(g, c.T, c.N, this.synapseA as number);
+    for (let k = 0; k < this.synapsePasses; k++) g = filterBackward(g, c.T, c.N, this.synapseA as number, this.pool.get(ctx, `synGrad${k}`, g.length));
     return { data: g, shape: [...gradOut.shape] };
   }
 

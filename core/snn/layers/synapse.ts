@@ -13,8 +13,8 @@ export function synapseDecay(tauSyn: number): number {
   return Math.exp(-1 / tauSyn);
 }
 
-export function filterForward(x: Float32Array, T: number, N: number, a: number): Float32Array {
-  const out = new Float32Array(x.length);
+/** `out` (optional, same length as x, not aliasing it) receives the result; every element is written. */
+export function filterForward(x: Float32Array, T: number, N: number, a: number, out: Float32Array = new Float32Array(x.length)): Float32Array {
   const b = 1 - a;
   for (let n = 0; n < N; n++) {
     let i = 0;
@@ -27,8 +27,7 @@ export function filterForward(x: Float32Array, T: number, N: number, a: number):
   return out;
 }
 
-export function filterBackward(g: Float32Array, T: number, N: number, a: number): Float32Array {
-  const out = new Float32Array(g.length);
+export function filterBackward(g: Float32Array, T: number, N: number, a: number, out: Float32Array = new Float32Array(g.length)): Float32Array {
   const b = 1 - a;
   for (let n = 0; n < N; n++) {
     let acc = 0;

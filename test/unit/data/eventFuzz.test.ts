@@ -47,10 +47,10 @@ function mutate(src: Uint8Array, rng: Rng): Uint8Array {
     case 4: {
       // deleted bytes
       const at = pos();
-      const n = 1 + rng.int(16);
-      const out = new Uint8Array(Math.max(0, b.length - n));
+      const end = Math.min(b.length, at + 1 + rng.int(16));
+      const out = new Uint8Array(b.length - (end - at));
       out.set(b.subarray(0, at));
-      out.set(b.subarray(Math.min(b.length, at + n)), Math.min(at, out.length));
+      out.set(b.subarray(end), at);
       b = out;
       break;
     }
@@ -80,7 +80,7 @@ function runOne(bytes: Uint8Array, name: string, format?: EventFormat): 'ok' | '
     return 'ok';
   } catch (e) {
     if (e instanceof EventFileError) return 'error';
-    throw new Error(`${name} (${format ?? 'detected'}, ${bytes.length} bytes): ${(e as Error).stack}`);
+    throw new Error(`${name} (${format ?? 'detected'}, ${bytes.length} bytes): ${(e as Error).stack}`, { cause: e });
   }
 }
 

@@ -1,0 +1,275 @@
+/**
+ * Single-spike temporal backpropagation, S4NN (Kheradpisheh & Masquelier, "Temporal
+ * Backpropagation for Spiking Neural Networks with One Spike per Neuron", Int. J. Neural Syst.
+ * 30(6), 2020), method "single-spike".
+ *
+ * Coding and neurons (S4NN Sec. 2.1-2.2): pixel x in (0, 1] fires once at t = floor(T (1 - x)) (a
+ * zero pixel never fires); non-leaky IF neurons without synaptic dynamics,
+ *   V_j(t) = sum_i w_ij [t_i <= t] (+ b_j, an input that fires at t = 0),
+ * fire once at t_j = min{t : V_j(t) >= theta}; a neuron that never fires is given t_j = T. The
+ * class is the output neuron that fires first (ties: the higher final potential).
+ * Loss with relative targets (eq. 7-9): tau = min(min_j t^o_j, T - gamma) (the cap is ours: an
+ * all-silent output layer would otherwise have zero loss); the correct class's target is tau, any
+ * other's is tau + gamma if it fired before that, else its own time; e_j = (T_j - t_j) / T and
+ * L = 1/2 sum_j e_j^2.
+ * Gradients through spike times (eq. 10-13), with dt_j/dV_j taken as -1:
+ *   dt_j/dw_ij = -[t_i <= t_j],   dt_j/dt_i = w_ij [t_i <= t_j],
+ *   delta^L_j = dL/dt_j = -e_j / T,  delta^l_i = sum_j delta^{l+1}_j w_ij [t_i <= t_j],
+ *   dL/dw_ij = -delta^{l+1}_j [t_i <= t_j],
+ * and each layer's delta vector is normalised to unit L2 norm per sample (eq. 14), which keeps the
+ * update scale independent of depth and of how many neurons fired.
+ * Silent-neuron regulariser (our addition, required by issue 4): a hidden neuron that stays silent
+ * for a sample pays lambda (theta - V_j(T)) / theta, the charge it lacks; its gradient
+ * -lambda / theta on the weights from inputs that fired (and on the bias) raises them until the
+ * neuron takes part again. Dead neurons otherwise receive only the -1 of dt_j/dw_ij when their
+ * targets happen to be silent too.
+ */
+import type { RunConfig } from '../api/contract';
+import { buildNetwork } from '../snn/build';
+import { getKernels } from '../snn/kernels/index';
+import type { Kernels } from '../snn/kernels/types';
+import type { Param } from '../snn/layers/layer';
+import { NEURON_DEFAULTS } from '../snn/layers/neuron';
+import { Optimizer } from '../snn/optim';
+import { Rng } from '../snn/rng';
+import type { ModelSpec } from '../snn/spec';
+import { loadMnistDataset, gatherBatch, type Dataset } from './bptt';
+import { MethodError, parseOptions, rawMethodOptions, runEpochs, type OptionTable, type OptionValues, type StepOutcome } from './methodKit';
+import type { CheckpointState, TrainHooks, TrainMethod, TrainResult } from './types';
+
+export const SINGLE_SPIKE_OPTIONS = {
+  gamma: { rule: { kind: 'number', default: 3, min: 0, integer: true }, doc: 'Target margin in steps between the winner and the other outputs.' },
+  silentPenalty: { rule: { kind: 'number', default: 1e-3, min: 0 }, doc: 'Regulariser strength pushing silent hidden neurons to fire.' },
+  normaliseDelta: { rule: { kind: 'bool', default: true }, doc: 'Normalise each layer’s delta to unit norm per sample (S4NN eq. 14).' },
+  optimizer: { rule: { kind: 'enum', default: 'adam', values: ['adam', 'sgd'] }, doc: 'Adam (default) or plain SGD as in S4NN, on the normalised deltas.' },
+  initGain: { rule: { kind: 'number', default: 1, min: 0 }, doc: 'Initial weights U(-a, a) + a/10, a = initGain theta / sqrt(fanIn / 5).' },
+} satisfies OptionTable;
+
+export type SingleSpikeOptions = OptionValues<typeof SINGLE_SPIKE_OPTIONS>;
+
+interface SsLayer {
+  w: Param;
+  b: Param | null;
+  nIn: number;
+  nOut: number;
+  theta: number;
+}
+
+/** The layers of a single-spike model: dense layers separated by IF neurons (the last IF optional). */
+export function singleSpikeLayers(spec: ModelSpec, params: readonly Param[]): SsLayer[] {
+  const byName = new Map(params.map((p) => [p.name, p]));
+  const out: SsLayer[] = [];
+  let nIn = spec.input.reduce((a, b) => a * b, 1);
+  let prev: ModelSpec['layers'][number] | null = null;
+  spec.layers.forEach((l, i) => {
+    const name = l.name ?? `${l.type}${i + 1}`;
+    if (l.type === 'dense') {
+      if (prev && prev.type === 'dense') throw new MethodError('METHOD_MODEL', `single-spike: dense layers "${name}" and its predecessor need an IF neuron layer between them`);
+      const w = byName.get(`${name}.weight`);
+      if (!w) throw new MethodError('METHOD_MODEL', `single-spike: no weight for "${name}"`);
+      out.push({ w, b: byName.get(`${name}.bias`) ?? null, nIn, nOut: l.units, theta: NEURON_DEFAULTS.threshold });
+      nIn = l.units;
+    } else if (l.type === 'neuron') {
+      if (l.neuron.model !== 'if') throw new MethodError('METHOD_MODEL', `single-spike: neuron layer "${name}" must be non-leaky IF (model "if"), got "${l.neuron.model}"`);
+      if (!out.length) throw new MethodError('METHOD_MODEL', `single-spike: neuron layer "${name}" has no dense layer before it`);
+      out[out.length - 1].theta = l.neuron.threshold ?? NEURON_DEFAULTS.threshold;
+    } else if (l.type !== 'flatten') throw new MethodError('METHOD_MODEL', `single-spike supports dense, flatten and IF neuron layers, not "${l.type}"`);
+    prev = l;
+  });
+  if (out.length < 1) throw new MethodError('METHOD_MODEL', 'single-spike: the model has no dense layer');
+  return out;
+}
+
+/** Spike times of one sample through all layers; times[0] are the input times. */
+export interface SsTrace {
+  times: Int32Array[];
+  /** Potential at T of each layer's neurons (index l + 1 like times). */
+  vEnd: Float32Array[];
+}
+
+/** Input latency code: floor(T (1 - x)) for x > 0, T (never) for x = 0. */
+export function latencyTimes(x: Float32Array, off: number, n: number, T: number): Int32Array {
+  const t = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = x[off + i];
+    t[i] = v > 0 ? Math.min(T - 1, Math.floor(T * (1 - Math.min(1, v)))) : T;
+  }
+  return t;
+}
+
+/** Event-driven single-spike forward of one sample: inputs are added at their spike step. */
+export function singleSpikeForward(layers: readonly SsLayer[], tIn: Int32Array, T: number): SsTrace {
+  const times = [tIn];
+  const vEnd: Float32Array[] = [];
+  let cur = tIn;
+  for (const L of layers) {
+    // Bucket inputs by spike time.
+    const count = new Int32Array(T + 1);
+    for (let i = 0; i < L.nIn; i++) count[cur[i]]++;
+    const start = new Int32Array(T + 2);
+    for (let t = 0; t <= T; t++) start[t + 1] = start[t] + count[t];
+    const order = new Int32Array(L.nIn);
+    const fill = start.slice(0, T + 1);
+    for (let i = 0; i < L.nIn; i++) order[fill[cur[i]]++] = i;
+    const v = new Float32Array(L.nOut);
+    if (L.b) v.set(L.b.value);
+    const t = new Int32Array(L.nOut).fill(T);
+    const w = L.w.value;
+    const n = L.nOut;
+    for (let s = 0; s < T; s++) {
+      for (let k = start[s]; k < start[s + 1]; k++) {
+        const row = order[k] * n;
+        for (let j = 0; j < n; j++) v[j] += w[row + j];
+      }
+      for (let j = 0; j < n; j++) if (t[j] === T && v[j] >= L.theta) t[j] = s;
+    }
+    times.push(t);
+    vEnd.push(v);
+    cur = t;
+  }
+  return { times, vEnd };
+}
+
+/** Earliest output spike wins; ties and silence are broken by the final potential. */
+export function singleSpikePredict(tOut: Int32Array, vOut: Float32Array): number {
+  let best = 0;
+  for (let j = 1; j < tOut.length; j++) if (tOut[j] < tOut[best] || (tOut[j] === tOut[best] && vOut[j] > vOut[best])) best = j;
+  return best;
+}
+
+function normalise(d: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  if (s > 0) {
+    const k = 1 / Math.sqrt(s);
+    for (let i = 0; i < d.length; i++) d[i] *= k;
+  }
+}
+
+/** One batch: forward, loss, temporal backprop into the params' grads (mean over the batch). */
+export function singleSpikeStep(layers: readonly SsLayer[], x: Float32Array, y: ArrayLike<number>, B: number, T: number, o: SingleSpikeOptions): StepOutcome {
+  const F = layers[0].nIn;
+  let loss = 0;
+  let correct = 0;
+  const fired = layers.map(() => 0);
+  for (let b = 0; b < B; b++) {
+    const tr = singleSpikeForward(layers, latencyTimes(x, b * F, F, T), T);
+    const L = layers.length;
+    const tOut = tr.times[L];
+    const vOut = tr.vEnd[L - 1];
+    if (singleSpikePredict(tOut, vOut) === y[b]) correct++;
+    for (let l = 0; l < L; l++) for (const t of tr.times[l + 1]) if (t < T) fired[l]++;
+    // Relative targets (S4NN eq. 7-8).
+    // tau is capped at T - gamma: with every output silent the relative loss would be 0 and give
+    // no gradient, so the correct neuron is always asked to fire inside the window.
+    let tau = Math.max(0, T - Math.max(1, o.gamma));
+    for (const t of tOut) tau = Math.min(tau, t);
+    let delta = new Float64Array(tOut.length);
+    for (let j = 0; j < tOut.length; j++) {
+      const target = j === y[b] ? tau : tOut[j] < tau + o.gamma ? Math.min(T, tau + o.gamma) : tOut[j];
+      const e = (target - tOut[j]) / T;
+      loss += 0.5 * e * e;
+      delta[j] = -e / T;
+    }
+    for (let l = L - 1; l >= 0; l--) {
+      if (o.normaliseDelta) normalise(delta);
+      const Ly = layers[l];
+      const tI = tr.times[l];
+      const tJ = tr.times[l + 1];
+      const w = Ly.w.value;
+      const gw = Ly.w.grad;
+      const n = Ly.nOut;
+      const prev = l > 0 ? new Float64Array(Ly.nIn) : null;
+      for (let i = 0; i < Ly.nIn; i++) {
+        const ti = tI[i];
+        if (ti >= T && l === 0) continue; // a silent pixel never reaches any neuron
+        const row = i * n;
+        let acc = 0;
+        for (let j = 0; j < n; j++) {
+          if (ti > tJ[j]) continue;
+          gw[row + j] -= delta[j] / B;
+          acc += delta[j] * w[row + j];
+        }
+        if (prev) prev[i] = acc;
+      }
+      if (Ly.b) for (let j = 0; j < n; j++) Ly.b.grad[j] -= delta[j] / B;
+      // Silent-neuron regulariser on hidden layers.
+      if (l < L - 1 && o.silentPenalty > 0) {
+        const v = tr.vEnd[l];
+        for (let j = 0; j < n; j++) {
+          if (tJ[j] < T) continue;
+          loss += (o.silentPenalty * Math.max(0, Ly.theta - v[j])) / Ly.theta;
+          const g = o.silentPenalty / Ly.theta / B;
+          for (let i = 0; i < Ly.nIn; i++) if (tI[i] < T) gw[i * n + j] -= g;
+          if (Ly.b) Ly.b.grad[j] -= g;
+        }
+      }
+      if (prev) delta = prev;
+    }
+  }
+  const firingRates: Record<string, number> = {};
+  layers.forEach((Ly, l) => (firingRates[Ly.w.name.replace(/\.weight$/, '')] = fired[l] / (B * Ly.nOut)));
+  return { loss: loss / B, correct, firingRates };
+}
+
+export function singleSpikeAccuracy(layers: readonly SsLayer[], d: Dataset, T: number): number {
+  const F = layers[0].nIn;
+  let correct = 0;
+  for (let s = 0; s < d.count; s += 500) {
+    const e = Math.min(d.count, s + 500);
+    const { x, y } = gatherBatch(d, null, s, e);
+    for (let b = 0; b < e - s; b++) {
+      const tr = singleSpikeForward(layers, latencyTimes(x, b * F, F, T), T);
+      if (singleSpikePredict(tr.times[layers.length], tr.vEnd[layers.length - 1]) === y[b]) correct++;
+    }
+  }
+  return d.count ? correct / d.count : 0;
+}
+
+export interface SingleSpikeDeps {
+  kernels?: () => { kernels: Kernels; note: string | null };
+  loadData?: (split: 'train' | 'test', limit: number | null) => Promise<Dataset>;
+  reportEvery?: number;
+}
+
+export function createSingleSpikeTrainer(deps: SingleSpikeDeps = {}): TrainMethod {
+  const pickKernels = deps.kernels ?? getKernels;
+  const loadData = deps.loadData ?? loadMnistDataset;
+  return async (config: RunConfig, hooks: TrainHooks, resume: CheckpointState | null): Promise<TrainResult> => {
+    const o = parseOptions('single-spike', SINGLE_SPIKE_OPTIONS, rawMethodOptions(config));
+    const s = config.settings;
+    const T = s.timesteps;
+    const { kernels } = pickKernels();
+    const [train, test] = await Promise.all([loadData('train', s.trainLimit), loadData('test', s.testLimit)]);
+    const spec: ModelSpec = { ...config.model, timesteps: T };
+    const net = buildNetwork(spec, { kernels, seed: s.seed });
+    const layers = singleSpikeLayers(spec, net.params());
+    // Weights U(-a, a) + a/10 with a = initGain theta / sqrt(active inputs): the potential at T has
+    // a spread of about theta across neurons, so neurons are selective (fire at pattern-dependent
+    // times or not at all) instead of all firing together on total input mass, which a purely
+    // positive init (S4NN's U(0, w_max)) gives at small T. A fifth of the inputs is taken as active.
+    const rng = new Rng((s.seed ^ 0x2545f491) >>> 0);
+    for (const L of layers) {
+      const a = (o.initGain * L.theta) / Math.sqrt(Math.max(1, 0.2 * L.nIn));
+      for (let i = 0; i < L.w.value.length; i++) L.w.value[i] = (rng.next() * 2 - 1) * a + a / 10;
+      if (L.b) L.b.value.fill(0);
+    }
+    const opt = new Optimizer(net.params(), o.optimizer === 'sgd' ? { kind: 'sgd', lr: s.learningRate } : { kind: 'adam', lr: s.learningRate });
+    return runEpochs({
+      method: 'single-spike',
+      config,
+      hooks,
+      resume,
+      train,
+      test,
+      net,
+      opt,
+      kernels,
+      reportEvery: deps.reportEvery ?? 1,
+      step: (x, y, B) => singleSpikeStep(layers, x, y, B, T, o),
+      evaluate: (d) => singleSpikeAccuracy(layers, d, T),
+    });
+  };
+}
+
+export const trainSingleSpike: TrainMethod = createSingleSpikeTrainer();

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { getTrainMethod } from '../../../core/train/index';
+import { latencyTimes, singleSpikeForward, singleSpikePredict, singleSpikeStep } from '../../../core/train/singleSpike';
+import type { Param } from '../../../core/snn/layers/layer';
+import { mlp, recordingHooks, runConfig } from './helpers';
+
+function param(name: string, values: number[], shape: number[]): Param {
+  return { name, shape, value: Float32Array.from(values), grad: new Float32Array(values.length), decay: true };
+}
+
+describe('single-spike temporal backprop (S4NN)', () => {
+  it('latency code, one spike per neuron, first spike wins', () => {
+    const T = 10;
+    expect(Array.from(latencyTimes(Float32Array.from([1, 0.5, 0.05, 0]), 0, 4, T))).toEqual([0, 5, 9, 10]);
+    // 2 inputs -> 2 outputs; output 0 needs both inputs, output 1 only the first.
+    const layers = [{ w: param('a.weight', [0.6, 1.2, 0.6, 0.1], [2, 2]), b: null, nIn: 2, nOut: 2, theta: 1 }];
+    const tr = singleSpikeForward(layers, Int32Array.from([2, 5]), T);
+    expect(Array.from(tr.times[1])).toEqual([5, 2]);
+    expect(singleSpikePredict(tr.times[1], tr.vEnd[0])).toBe(1);
+  });
+
+  it('gradients follow the spike-time rules on a hand-checked two-layer case', () => {
+    const T = 10;
+    const h = { w: param('h.weight', [0.7, 0.2, 0.5, 0.9], [2, 2]), b: null, nIn: 2, nOut: 2, theta: 1 };
+    const o = { w: param('o.weight', [1.0, 0.3, 0.5, 0.8], [2, 2]), b: null, nIn: 2, nOut: 2, theta: 1 };
+    // x = [0.8, 0.5] -> input times [2, 5]; hidden: h0 = 0.7 + 0.5 at t=5, h1 = 0.2 + 0.9 at t=5.
+    const x = Float32Array.from([0.8, 0.5]);
+    const r = singleSpikeStep([h, o], x, [1], 1, T, { gamma: 2, silentPenalty: 0, normaliseDelta: false, optimizer: 'adam', initGain: 1 });
+    const tr = singleSpikeForward([h, o], latencyTimes(x, 0, 2, T), T);
+    expect(Array.from(tr.times[1])).toEqual([5, 5]);
+    expect(Array.from(tr.times[2])).toEqual([5, 5]);
+    // tau = 5; target: correct (1) 5, other (0) fired before tau + gamma -> 7.
+    const e0 = (7 - 5) / T;
+    expect(r.loss).toBeCloseTo(0.5 * e0 * e0, 6);
+    const d0 = -e0 / T;
+    // dL/dw_i0 = -delta_0 for inputs that fired no later than output 0; output 1 has no error.
+    expect(Array.from(o.w.grad)).toEqual([-d0, 0, -d0, 0].map((v) => Math.fround(v)));
+    // Hidden deltas: delta_i = delta_0 * w_i0 (t_i <= t_0), weight grads -delta_i for inputs before t_i.
+    const dh = [d0 * 1.0, d0 * 0.5];
+    for (let k = 0; k < 2; k++) for (let i = 0; i < 2; i++) expect(h.w.grad[k * 2 + i]).toBeCloseTo(-dh[i], 7);
+  });
+
+  it('the silent-neuron regulariser raises the weights into a silent hidden neuron', () => {
+    const T = 10;
+    const h = { w: param('h.weight', [0.1, 0.1], [2, 1]), b: null, nIn: 2, nOut: 1, theta: 1 };
+    const o = { w: param('o.weight', [1, 1], [1, 2]), b: null, nIn: 1, nOut: 2, theta: 1 };
+    singleSpikeStep([h, o], Float32Array.from([0.9, 0.9]), [0], 1, T, { gamma: 2, silentPenalty: 0.5, normaliseDelta: true, optimizer: 'adam', initGain: 1 });
+    // Hidden neuron never fires; its weights get a negative gradient (i.e. they grow under descent).
+    expect(h.w.grad[0]).toBeLessThan(0);
+    expect(h.w.grad[1]).toBeLessThan(0);
+  });
+
+  it('learns MNIST (784-100-10, T = 32) clearly above chance', async () => {
+    const model = mlp('ss', [
+      { type: 'dense', name: 'fc1', units: 100, bias: false },
+      { type: 'neuron', name: 'if1', neuron: { model: 'if', threshold: 1 } },
+      { type: 'dense', name: 'fc2', units: 10, bias: false },
+      { type: 'neuron', name: 'if2', neuron: { model: 'if', threshold: 1 } },
+    ], { encoder: { type: 'latency', mode: 'linear' }, decoder: { type: 'firstSpike' } });
+    const h = recordingHooks();
+    const r = await getTrainMethod('single-spike')(runConfig('single-spike', model, { trainLimit: 2000, testLimit: 300, timesteps: 32, epochs: 2, learningRate: 3e-3 }), h, null);
+    expect(r.finalTestAccuracy).toBeGreaterThan(0.5);
+    expect(h.checkpoints).toHaveLength(2);
+  });
+});

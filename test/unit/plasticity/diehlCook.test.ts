@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricRecord, RunConfig, SpikeSnapshot } from '../../../core/api/contract';
+import { loadMnist } from '../../../core/data/mnist';
+import { assignLabels, DiehlCookNetwork, predictLabel } from '../../../core/plasticity/diehlCook';
+import { createDiehlCookTrainer } from '../../../core/plasticity/diehlCookMethod';
+import { PoissonEvents } from '../../../core/plasticity/poissonEvents';
+import { getTrainMethod } from '../../../core/train/index';
+import type { CheckpointState, TrainHooks } from '../../../core/train/types';
+import { Rng } from '../../../core/snn/rng';
+import { MODEL_SPEC_FORMAT, MODEL_SPEC_VERSION } from '../../../core/snn/spec';
+
+function config(over: Partial<RunConfig['settings']>, units = 50): RunConfig {
+  return {
+    preset: '',
+    name: 'dc',
+    method: 'diehl-cook',
+    dataset: 'mnist',
+    model: { format: MODEL_SPEC_FORMAT, version: MODEL_SPEC_VERSION, name: 'dc', input: [784], timesteps: 1, encoder: { type: 'poisson', gain: 1 }, layers: [{ type: 'dense', name: 'exc', units }], decoder: { type: 'spikeCount' } },
+    settings: { epochs: 1, batchSize: 100, learningRate: 0.01, timesteps: 1, seed: 1, trainLimit: 1000, testLimit: 300, ...over },
+  };
+}
+
+function hooks(stopAfter?: number): TrainHooks & { metrics: MetricRecord[]; checkpoints: CheckpointState[]; snapshots: Array<Omit<SpikeSnapshot, 'runId'>> } {
+  let calls = 0;
+  const h = {
+    metrics: [] as MetricRecord[],
+    checkpoints: [] as CheckpointState[],
+    snapshots: [] as Array<Omit<SpikeSnapshot, 'runId'>>,
+    metric: (m: MetricRecord) => h.metrics.push(m),
+    wantSpikes: () => h.snapshots.length === 0,
+    spikes: (s: Omit<SpikeSnapshot, 'runId'>) => h.snapshots.push(s),
+    checkpoint: async (c: CheckpointState) => {
+      h.checkpoints.push(c);
+    },
+    control: async () => (stopAfter !== undefined && calls++ >= stopAfter ? ('stop' as const) : ('continue' as const)),
+    log: () => {},
+  };
+  return h;
+}
+
+// A shorter presentation keeps the test fast; the benchmark uses the paper's 350 ms.
+const fast = createDiehlCookTrainer({ params: { presentMs: 150 }, labelCount: 500 });
+
+describe('Diehl & Cook (2015) network', () => {
+  it('draws Poisson events at the requested rates, grouped by step', () => {
+    const ev = new PoissonEvents(1000, 1);
+    ev.generate([0, 50, 0, 200], new Rng(1));
+    const perInput = [0, 0, 0, 0];
+    for (let s = 0; s < 1000; s++) for (let k = ev.start[s]; k < ev.start[s + 1]; k++) perInput[ev.ids[k]]++;
+    expect(perInput[0]).toBe(0);
+    expect(perInput[2]).toBe(0);
+    expect(perInput[1]).toBeGreaterThan(30);
+    expect(perInput[1]).toBeLessThan(70);
+    expect(perInput[3]).toBeGreaterThan(160);
+    expect(perInput[3]).toBeLessThan(240);
+  });
+
+  it('normalises each neuron\'s input weights to sum 78 and labels neurons by their best class', () => {
+    const net = new DiehlCookNetwork({ nExc: 5 }, 1);
+    net.normalize();
+    for (let j = 0; j < 5; j++) {
+      let s = 0;
+      for (let i = 0; i < 784; i++) s += net.w[i * 5 + j];
+      expect(s).toBeCloseTo(78, 3);
+    }
+    // Sample 0 (class 1) drives neuron 1, sample 1 (class 0) drives neuron 0; neuron 2 never fires.
+    const counts = Uint16Array.from([0, 5, 0, 4, 0, 0]);
+    const a = assignLabels(counts, [1, 0], 2, 3, 2);
+    expect(Array.from(a)).toEqual([0, 1, -1]);
+    // Unassigned neuron 2 does not vote, however much it fires.
+    expect(predictLabel([3, 1, 9], a, 2)).toBe(0);
+    expect(predictLabel([1, 3, 0], a, 2)).toBe(1);
+  });
+
+  it('learns MNIST above chance from 1000 images (TrainMethod "diehl-cook", hosted by the lab registry)', async () => {
+    expect(getTrainMethod('diehl-cook')).toBeTypeOf('function');
+    const h = hooks();
+    const r = await fast(config({}), h, null);
+    expect(r.stopped).toBe(false);
+    expect(r.finalTestAccuracy).toBeGreaterThan(0.35);
+    expect(h.metrics.filter((m) => m.kind === 'batch')).toHaveLength(10);
+    expect(h.metrics.filter((m) => m.kind === 'epoch')[0].testAccuracy).toBe(r.finalTestAccuracy);
+    expect(h.snapshots[0]).toMatchObject({ layer: 'exc', neurons: 50 });
+    expect(h.checkpoints).toHaveLength(1);
+  });
+
+  it('stops with a checkpoint and resumes to the same weights as an uninterrupted run', async () => {
+    const cfg = config({ trainLimit: 60, testLimit: 20, batchSize: 20 }, 10);
+    const full = await fast(cfg, hooks(), null);
+    const h1 = hooks(1);
+    const part = await fast(cfg, h1, null);
+    expect(part.stopped).toBe(true);
+    const cp = h1.checkpoints[h1.checkpoints.length - 1];
+    expect(cp).toMatchObject({ epoch: 0, step: 1 });
+    const resumed = await fast(cfg, hooks(), cp);
+    expect(resumed.stopped).toBe(false);
+    expect(Buffer.from(resumed.weights).equals(Buffer.from(full.weights))).toBe(true);
+    expect(resumed.finalTestAccuracy).toBe(full.finalTestAccuracy);
+  });
+
+  it('rejects images of the wrong size with a typed error', async () => {
+    const net = new DiehlCookNetwork({ nExc: 4 }, 1);
+    expect(() => net.present(new Uint8Array(10), false)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+    // loadMnist is the data path the method uses by default.
+    expect((await loadMnist('test', { limit: 1 })).count).toBe(1);
+  });
+});
