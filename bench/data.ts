@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseEventBytes } from '../core/data/events/detect';
+import { parseEventBytes, readEventFileSync } from '../core/data/events/detect';
 import type { EventStream } from '../core/data/events/types';
 import { toFrames } from '../core/data/transforms/toFrame';
 
@@ -35,17 +35,19 @@ const SAMPLES: Array<[string, string]> = [
   ['prophesee-dat', 'prophesee-dat/tonic/sample_ncars.dat'],
 ];
 
+/** ../shared/data beside the repository, from bench/ or a compiled out/node/bench/; overridable. */
 function dataRoot(): string {
-  return resolve(__dirname, '..', '..', 'shared', 'data');
+  const candidates = [process.env.SPIKELAB_SAMPLE_DATA, resolve(__dirname, '..', '..', 'shared', 'data'), resolve(__dirname, '..', '..', '..', '..', 'shared', 'data')];
+  return candidates.find((c): c is string => !!c && existsSync(c)) ?? (candidates[1] as string);
 }
 
 /** Best events/s of `fn` (which processes `events` events per call) within the time budget. */
-function best(events: number, fn: () => void, seconds: number): number {
+function best(events: number, fn: () => void, seconds: number, minRuns: number): number {
   fn(); // warm up the JIT
   let bestMs = Infinity;
   const until = performance.now() + seconds * 1000;
   let runs = 0;
-  while (runs < 3 || performance.now() < until) {
+  while (runs < minRuns || performance.now() < until) {
     const t0 = performance.now();
     fn();
     bestMs = Math.min(bestMs, performance.now() - t0);
@@ -54,8 +56,10 @@ function best(events: number, fn: () => void, seconds: number): number {
   return events / (bestMs / 1000);
 }
 
-export async function run(opts: { json: boolean }): Promise<BenchRow[]> {
-  const seconds = Number(process.env.SPIKELAB_BENCH_SECONDS ?? 1);
+/** `quick` (tests): 100 N-MNIST files and one timed run per figure, only to check the rows. */
+export async function run(opts: { json: boolean; quick?: boolean }): Promise<BenchRow[]> {
+  const seconds = opts.quick ? 0 : Number(process.env.SPIKELAB_BENCH_SECONDS ?? 1);
+  const minRuns = opts.quick ? 1 : 3;
   const root = dataRoot();
   const rows: BenchRow[] = [];
   const add = (name: string, metric: string, value: number, unit: string) => {
@@ -68,30 +72,30 @@ export async function run(opts: { json: boolean }): Promise<BenchRow[]> {
   }
   // N-MNIST: all 1000 files, each read from disk and parsed (page cache warm after the first pass).
   const nm = join(root, 'nmnist-bin', 'slayer-NMNISTsmall');
-  const files = readdirSync(nm).filter((f) => f.endsWith('.bs2')).map((f) => join(nm, f));
+  const files = readdirSync(nm).filter((f) => f.endsWith('.bs2')).slice(0, opts.quick ? 100 : undefined).map((f) => join(nm, f));
   const streams: EventStream[] = files.map((f) => parseEventBytes(readFileSync(f), f));
   const nmEvents = streams.reduce((a, s) => a + s.t.length, 0);
   add(`atis-bin nmnist ${files.length} files (read+parse)`, 'throughput', best(nmEvents, () => {
-    for (const f of files) parseEventBytes(readFileSync(f), f);
-  }, seconds), 'events/s');
+    for (const f of files) readEventFileSync(f);
+  }, seconds, minRuns), 'events/s');
   const bufs = files.map((f) => readFileSync(f));
   add(`atis-bin nmnist ${files.length} files (parse)`, 'throughput', best(nmEvents, () => {
     for (let i = 0; i < bufs.length; i++) parseEventBytes(bufs[i], files[i]);
-  }, seconds), 'events/s');
+  }, seconds, minRuns), 'events/s');
   for (const [name, rel] of SAMPLES) {
     const bytes = readFileSync(join(root, rel));
     const n = parseEventBytes(bytes, rel).t.length;
-    add(name, 'throughput', best(n, () => parseEventBytes(bytes, rel), seconds), 'events/s');
+    add(name, 'throughput', best(n, () => parseEventBytes(bytes, rel), seconds, minRuns), 'events/s');
   }
   // To-frame, Tonic's ToFrame(n_time_bins=10) on 34x34x2 N-MNIST samples and a large EVT 2.0 file.
   add('to-frame nmnist timeBins=10', 'throughput', best(nmEvents, () => {
     for (const s of streams) toFrames(s, { timeBins: 10 });
-  }, seconds), 'events/s');
+  }, seconds, minRuns), 'events/s');
   add('to-frame nmnist eventCount=1000', 'throughput', best(nmEvents, () => {
     for (const s of streams) toFrames(s, { eventCount: 1000 });
-  }, seconds), 'events/s');
+  }, seconds, minRuns), 'events/s');
   const big = parseEventBytes(readFileSync(join(root, 'prophesee-evt2/sparklers.raw')), 'sparklers.raw');
-  add('to-frame evt2 640x480 timeWindow=10ms', 'throughput', best(big.t.length, () => toFrames(big, { timeWindow: 10000 }), seconds), 'events/s');
+  add('to-frame evt2 640x480 timeWindow=10ms', 'throughput', best(big.t.length, () => toFrames(big, { timeWindow: 10000 }), seconds, minRuns), 'events/s');
   return rows;
 }
 

@@ -143,6 +143,8 @@ function measureWorkload(w: Workload, kernels: Kernels, seconds: number, log: (s
     const windows = 3;
     const rates: number[] = [];
     let total = 0;
+    const cpu0 = process.cpuUsage();
+    const wall0 = process.hrtime.bigint();
     for (let k = 0; k < windows; k++) {
       let done = 0;
       const t0 = process.hrtime.bigint();
@@ -157,7 +159,14 @@ function measureWorkload(w: Workload, kernels: Kernels, seconds: number, log: (s
     }
     rates.sort((p, q) => p - q);
     const r = rates[windows >> 1];
-    log(`  ${w.name} ${label}: ${r.toFixed(0)} samples/s (median of ${windows} windows: ${rates.map((v) => v.toFixed(0)).join(', ')}; ${total} samples)`);
+    // CPU time per batch is less sensitive to other processes than wall time; logged for comparisons.
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const wallMs = Number(process.hrtime.bigint() - wall0) / 1e6;
+    log(
+      `  ${w.name} ${label}: ${r.toFixed(0)} samples/s (median of ${windows} windows: ${rates.map((v) => v.toFixed(0)).join(', ')}; ` +
+        `${total} samples; ${((cpuMs * B) / total).toFixed(1)} CPU ms per batch, ${(cpuMs / wallMs).toFixed(2)} cores busy)`,
+    );
     return r;
   };
   const train = rate(trainStep, 'train');
@@ -241,7 +250,7 @@ function find(rows: readonly BenchRow[], suite: string, name: string, metric: st
   return rows.find((r) => r.suite === suite && r.name === name && r.metric === metric)?.value ?? null;
 }
 
-function table(rows: readonly BenchRow[], kernelsName: string, torchNote: string): string {
+function table(rows: readonly BenchRow[], kernelsName: string, torchNote: string, load: number): string {
   const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(0));
   const head = ['network', 'metric', 'SpikeLab', 'target', 'vs target', 'PyTorch here', 'snnTorch', 'SpikingJelly'];
   const lines: string[][] = [head];
@@ -272,7 +281,7 @@ function table(rows: readonly BenchRow[], kernelsName: string, torchNote: string
   }
   out.push(
     `machine: ${cpus().length} CPUs, sgemm 1024^3 ${fmt(find(rows, 'engine', 'machine', 'sgemm_gflops'))} GFLOP/s, ` +
-      `1-min load average ${find(rows, 'engine', 'machine', 'loadavg_1m')?.toFixed(1) ?? '-'} at the start (other processes skew every figure); ` +
+      `1-min load average ${load.toFixed(1)} at the start (other processes skew every figure); ` +
       `kernels ${kernelsName}; PyTorch reference: ${torchNote}`,
   );
   out.push('snnTorch / SpikingJelly: published figures on these 2-core machines (Debian PyTorch 1.13), not measured in this run.');
@@ -289,7 +298,7 @@ export async function run(opts: EngineBenchOptions): Promise<BenchRow[]> {
   log(`engine bench: kernels ${kernels.name}${note ? ` (${note})` : ''}, ${seconds} s per measurement`);
   const rows: BenchRow[] = [];
   // The load average says how much of the machine other processes had while this ran.
-  rows.push({ suite: 'engine', name: 'machine', metric: 'loadavg_1m', value: loadavg()[0], unit: 'runnable' });
+  const loadAtStart = loadavg()[0];
   rows.push({ suite: 'engine', name: 'machine', metric: 'sgemm_gflops', value: measureSgemmPeak(kernels), unit: 'GFLOP/s' });
   for (const w of WORKLOADS) {
     const m = measureWorkload(w, kernels, seconds, log);
@@ -312,7 +321,7 @@ export async function run(opts: EngineBenchOptions): Promise<BenchRow[]> {
       } else torchNote = 'failed (see above)';
     } else torchNote = `not available (${PYTHON} cannot import torch)`;
   }
-  if (!opts.json) process.stdout.write(`${table(rows, kernels.name, torchNote)}\n`);
+  if (!opts.json) process.stdout.write(`${table(rows, kernels.name, torchNote, loadAtStart)}\n`);
   return rows;
 }
 

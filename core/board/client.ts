@@ -45,6 +45,27 @@ export interface SampleRun {
   inputFrames: number;
 }
 
+/**
+ * Opens a transport and completes HELLO, retrying until `timeoutMs` (a board being re-plugged, or
+ * an emulator process still starting). `open` is called afresh for every attempt.
+ */
+export async function connectWhenAvailable(open: () => Promise<Transport>, opts: ClientOptions & { retryMs?: number; timeoutMs?: number } = {}): Promise<BoardClient> {
+  const t0 = Date.now();
+  let last: unknown = null;
+  while (Date.now() - t0 < (opts.timeoutMs ?? 10_000)) {
+    let t: Transport | null = null;
+    try {
+      t = await open();
+      return await BoardClient.connect(t, { maxRetries: 3, ...opts });
+    } catch (e) {
+      last = e;
+      await t?.close().catch(() => {});
+      await new Promise((r) => setTimeout(r, opts.retryMs ?? 250));
+    }
+  }
+  throw last instanceof BoardError ? last : new BoardError('BOARD_TIMEOUT', `no board answered HELLO within ${opts.timeoutMs ?? 10_000} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
 export class BoardClient {
   private readonly link: FrameLink;
   private readonly requester: ReliableRequester;
@@ -224,6 +245,8 @@ export class BoardClient {
   async runSample(inputs: readonly ArrayLike<number>[], outputLayer: number, outputNeurons: number): Promise<SampleRun> {
     const caps = this.capabilities;
     if (inputs.length === 0) throw new BoardError('BOARD_USAGE', 'a sample needs at least one tick');
+    // A previous run may still be going (cancelled, or its end was lost): STOP is harmless if not.
+    await this.stop();
     await this.resetState();
     const outputSpikes: SampleRun['outputSpikes'] = [];
     const tracker = new SpikeSeqTracker(0);
@@ -288,6 +311,55 @@ export class BoardClient {
       sender.cancel();
       this.spikeListener = null;
     }
+  }
+
+  /**
+   * Uploads and commits only what the board lacks, so an operation interrupted by an unplug can
+   * resume after reconnecting: the board keeps its shadow image across a new HELLO session.
+   * Returns what was done.
+   */
+  async ensureCommitted(q: QuantNetwork, onProgress?: (p: UploadProgress) => void): Promise<'already-active' | 'committed-shadow' | 'uploaded'> {
+    const img = buildImage(q, this.capabilities);
+    const matches = async (bank: Bank): Promise<boolean> => {
+      try {
+        await this.verify(img, bank);
+        return true;
+      } catch (e) {
+        if (e instanceof BoardError && e.code === 'BOARD_VERIFY') return false;
+        throw e;
+      }
+    };
+    if (await matches('active')) return 'already-active';
+    if (await matches('shadow')) {
+      await this.commit(img);
+      return 'committed-shadow';
+    }
+    await this.commit(await this.upload(q, onProgress));
+    return 'uploaded';
+  }
+
+  /**
+   * Liveness: PINGs every `intervalMs` over the reliable channel; calls `onLost` once when a ping
+   * times out (after the channel's retries) or the link closes. Returns a function that stops it.
+   */
+  startHeartbeat(intervalMs: number, onLost: (e: BoardError) => void): () => void {
+    let stopped = false;
+    let fired = false;
+    const lost = (e: unknown): void => {
+      if (stopped || fired) return;
+      fired = true;
+      onLost(e instanceof BoardError ? e : new BoardError('BOARD_CLOSED', String(e)));
+    };
+    const off = this.transport.onClose(() => lost(this.closedReason ?? new BoardError('BOARD_CLOSED', 'link closed')));
+    const timer = setInterval(() => {
+      if (this.requester.pending > 0) return; // traffic in flight already proves (or disproves) liveness
+      this.ping().catch(lost);
+    }, intervalMs);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      off();
+    };
   }
 
   async close(): Promise<void> {

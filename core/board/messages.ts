@@ -135,6 +135,7 @@ export function encodeHelloRequest(m: HelloRequest): Uint8Array {
 export function decodeHelloRequest(p: Uint8Array): HelloRequest {
   const r = new ByteReader(p, 'HELLO');
   const m = { protocolMajor: r.u8(), protocolMinor: r.u8() };
+  r.end();
   return m;
 }
 

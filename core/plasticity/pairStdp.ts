@@ -12,9 +12,10 @@
  *
  *   A+(w) = A+ R (1 - ŵ)^μ,   A-(w) = A- R ŵ^μ.
  *
- 'additive' is μ = 0 with hard bounds (Song et al. 2000);
- * 'multiplicative' defaults to μ = 1, the soft-bound rule of van Rossum, Bi & Turrigiano 2000
- * (J. Neurosci. 20:8812), and any μ in (0, 1) gives Gütig's interpolation.
+ * 'additive' uses A± unchanged and clips at the hard bounds (Song et al. 2000);
+ * 'multiplicative' with μ = 1 is fully soft-bounded, any μ in (0, 1) gives Gütig's interpolation;
+ * 'van-rossum' is the mixed rule of van Rossum, Bi & Turrigiano 2000 (J. Neurosci. 20:8812, eq. 2):
+ * additive potentiation A+, multiplicative depression A- (w - w_min), clipped at w_max.
  */
 import { PlasticityError, requireNonNegative, requirePositive } from './errors';
 import { ExpTraces, type Pairing } from './traces';
@@ -28,7 +29,7 @@ export interface PairStdpParams {
   tauMinus: number;
   wMin: number;
   wMax: number;
-  form: 'additive' | 'multiplicative';
+  form: 'additive' | 'multiplicative' | 'van-rossum';
   /** Gütig's exponent for the multiplicative form (ignored when additive). */
   mu: number;
   pairing: Pairing;
@@ -65,13 +66,14 @@ export function pairStdpWindow(dtMs: number, w: number, params: Partial<PairStdp
 }
 
 function potentiationScale(p: PairStdpParams, w: number): number {
-  if (p.form === 'additive') return 1;
+  if (p.form === 'additive' || p.form === 'van-rossum') return 1;
   const range = p.wMax - p.wMin;
   return range * Math.pow(Math.max(0, (p.wMax - w) / range), p.mu);
 }
 
 function depressionScale(p: PairStdpParams, w: number): number {
   if (p.form === 'additive') return 1;
+  if (p.form === 'van-rossum') return Math.max(0, w - p.wMin);
   const range = p.wMax - p.wMin;
   return range * Math.pow(Math.max(0, (w - p.wMin) / range), p.mu);
 }

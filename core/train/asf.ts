@@ -14,6 +14,8 @@
  *   dL/dFO^{n-1} = (W^n)^T dL/dFI^n,
  * and through a spiking layer dFO/dFI is approximated by one ratio per layer and sample (eq. 12)
  *   S^n = sum_j FO^n_j / sum_j FI^n_j,   dL/dFI^n_j = S^n dL/dFO^n_j,
+ * (the sum over FI runs over positive flows only, see asfRatio: with most neurons inhibited the
+ * plain sum is <= 0 and zeroed every hidden gradient in our MNIST runs),
  * so the gradient is dL/dw^n_ij = dL/dFO^n_j S^n FO^{n-1}_i. The backward pass processes B rows per
  * layer whatever T is: its cost does not grow with T (test/unit/methods/asf.test.ts counts it).
  *

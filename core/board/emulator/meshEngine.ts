@@ -16,8 +16,7 @@
  * `lanes` synaptic ops or neuron updates per cycle; a hop costs `cyclesPerHop`; a layer stage
  * takes its slowest core plus its longest route; a tick is the sum of its stages.
  */
-import type { Counters, LeakMode, NetworkConfig, ResetMode, RouteEntry } from '../messages';
-import { applyLeak, applyReset, saturate } from '../referenceSim';
+import { LEAK_MODES, RESET_MODES, type Counters, type NetworkConfig, type RouteEntry } from '../messages';
 
 export interface MeshOptions {
   meshX: number;
@@ -35,6 +34,9 @@ interface Core {
   count: number;
   /** [fanIn][count] rows of this core's neurons. */
   weights: Int8Array | Int16Array;
+  /** int8 only: the same rows packed two neurons per word for accumulatePacked8 (else empty). */
+  packed: Int32Array;
+  accPacked: Int32Array;
   bias: Int32Array;
   threshold: Int32Array;
   v: Int32Array;
@@ -47,16 +49,19 @@ interface Core {
 interface LayerInfo {
   neurons: number;
   fanIn: number;
-  leakMode: LeakMode;
+  /** 0 none, 1 shift, 2 subtract (LEAK_MODES). */
+  leakCode: number;
   leak: number;
-  resetMode: ResetMode;
+  /** 0 zero, 1 subtract, 2 none (RESET_MODES). */
+  resetCode: number;
   output: boolean;
   cores: Core[];
 }
 
 export class MeshEngine {
   private readonly layers: LayerInfo[];
-  private readonly membraneBits: number;
+  private readonly satHi: number;
+  private readonly satLo: number;
   readonly counters: Counters;
   private fired: Uint16Array;
 
@@ -69,7 +74,8 @@ export class MeshEngine {
     counters: Counters,
   ) {
     this.counters = counters;
-    this.membraneBits = cfg.membraneBits;
+    this.satHi = 2 ** (cfg.membraneBits - 1) - 1;
+    this.satLo = -(2 ** (cfg.membraneBits - 1));
     const nv = new DataView(neuronRegion.buffer, neuronRegion.byteOffset, neuronRegion.byteLength);
     const wv = new DataView(weightRegion.buffer, weightRegion.byteOffset, weightRegion.byteLength);
     let nOff = 0;
@@ -95,14 +101,15 @@ export class MeshEngine {
               const o = wOff + (i * l.neurons + r.firstNeuron + j) * bytes;
               weights[i * r.count + j] = bytes === 1 ? wv.getInt8(o) : wv.getInt16(o, true);
             }
+          const packed = weights instanceof Int8Array ? packPairs(weights, l.fanIn, r.count) : new Int32Array(0);
           return {
-            x: r.coreX, y: r.coreY, layer: li, first: r.firstNeuron, count: r.count, weights, bias, threshold,
+            x: r.coreX, y: r.coreY, layer: li, first: r.firstNeuron, count: r.count, weights, bias, threshold, packed, accPacked: new Int32Array(packed.length / Math.max(1, l.fanIn)),
             v: new Int32Array(r.count), acc: new Int32Array(r.count), fifo: new Uint16Array(opts.fifoDepth), fifoLen: 0, spikeCounts: new Int32Array(r.count),
           };
         });
       nOff += l.neurons * 8;
       wOff += l.neurons * l.fanIn * (l.weightBits / 8);
-      return { neurons: l.neurons, fanIn: l.fanIn, leakMode: l.leakMode, leak: l.leak, resetMode: l.resetMode, output: l.output, cores };
+      return { neurons: l.neurons, fanIn: l.fanIn, leakCode: LEAK_MODES[l.leakMode], leak: l.leak, resetCode: RESET_MODES[l.resetMode], output: l.output, cores };
     });
     this.fired = new Uint16Array(Math.max(maxN, 1));
   }
@@ -126,6 +133,7 @@ export class MeshEngine {
   tick(input: Uint16Array, emit: (layer: number, ids: Uint16Array) => void): void {
     const c = this.counters;
     const { lanes, cyclesPerHop, fifoDepth } = this.opts;
+    const { satHi, satLo } = this;
     let src = input;
     let srcLen = input.length;
     // Source of the current events: the host port for layer 0, else the previous layer's cores.
@@ -170,27 +178,31 @@ export class MeshEngine {
       for (const core of layer.cores) {
         const N = core.count;
         const acc = core.acc;
-        acc.fill(0);
-        const w = core.weights;
-        const fifo = core.fifo;
-        for (let e = 0; e < core.fifoLen; e++) {
-          const row = fifo[e] * N;
-          for (let j = 0; j < N; j++) acc[j] += w[row + j];
-        }
+        if (core.packed.length) accumulatePacked8(acc, core.accPacked, core.packed, core.fifo, core.fifoLen, N);
+        else accumulate16(acc, core.weights as Int16Array, core.fifo, core.fifoLen, N);
         c.synOps += core.fifoLen * N;
         c.neuronUpdates += N;
         const v = core.v;
         const thr = core.threshold;
         const bias = core.bias;
+        const base = firedLen;
+        // The board neuron of quantise.ts, inlined (this loop and the one above are the hot path).
+        // Membranes are int32, so v >> k is the arithmetic shift of the spec (floor(v / 2^k)).
+        const { leakCode, leak, resetCode } = layer;
         for (let j = 0; j < N; j++) {
-          let m = saturate(applyLeak(v[j], layer.leakMode, layer.leak) + acc[j] + bias[j], this.membraneBits);
+          const v0 = v[j];
+          const lv = leakCode === 1 ? v0 - (v0 >> leak) : leakCode === 2 ? (v0 > leak ? v0 - leak : v0 < -leak ? v0 + leak : 0) : v0;
+          let m = lv + acc[j] + bias[j];
+          if (m > satHi) m = satHi;
+          else if (m < satLo) m = satLo;
           if (m >= thr[j]) {
             fired[firedLen++] = core.first + j;
-            core.spikeCounts[j]++;
-            m = applyReset(m, thr[j], layer.resetMode);
+            m = resetCode === 0 ? 0 : resetCode === 1 ? m - thr[j] : m;
           }
           v[j] = m;
         }
+        const counts = core.spikeCounts;
+        for (let k = base; k < firedLen; k++) counts[fired[k] - core.first]++;
         const coreCycles = Math.ceil((core.fifoLen * N) / lanes) + Math.ceil(N / lanes);
         if (coreCycles > stageCycles) stageCycles = coreCycles;
       }
@@ -241,5 +253,53 @@ export class MeshEngine {
 
   layerNeurons(layer: number): number {
     return this.layers[layer].neurons;
+  }
+}
+
+/**
+ * int8 rows packed two per 32-bit word, each lane holding w + 128 (0..255) in 16 bits: SIMD within
+ * a register (SWAR), so one JS integer add does two synaptic ops. A lane sums at most 257 events
+ * before it could carry into the next (257 x 255 = 65535), so events are taken in batches of 257
+ * and unpacked (minus the 128 bias per event) after each batch. Exact: same sums as accumulate16.
+ */
+const PACK_BATCH = 257;
+
+function packPairs(w: Int8Array, fanIn: number, N: number): Int32Array {
+  const P = (N + 1) >> 1;
+  const out = new Int32Array(fanIn * P);
+  for (let i = 0; i < fanIn; i++)
+    for (let k = 0; k < P; k++) {
+      const lo = w[i * N + 2 * k] + 128;
+      // An odd last neuron pairs with a zero weight (lane value 128), unpacked and ignored.
+      const hi = 2 * k + 1 < N ? w[i * N + 2 * k + 1] + 128 : 128;
+      out[i * P + k] = lo | (hi << 16);
+    }
+  return out;
+}
+
+function accumulatePacked8(acc: Int32Array, accP: Int32Array, w: Int32Array, fifo: Uint16Array, n: number, N: number): void {
+  acc.fill(0);
+  const P = accP.length;
+  for (let start = 0; start < n; start += PACK_BATCH) {
+    const end = Math.min(n, start + PACK_BATCH);
+    accP.fill(0);
+    for (let e = start; e < end; e++) {
+      const row = fifo[e] * P;
+      for (let k = 0; k < P; k++) accP[k] += w[row + k];
+    }
+    const off = 128 * (end - start);
+    for (let k = 0; k < P; k++) {
+      const word = accP[k];
+      acc[2 * k] += (word & 0xffff) - off;
+      if (2 * k + 1 < N) acc[2 * k + 1] += (word >>> 16) - off;
+    }
+  }
+}
+
+function accumulate16(acc: Int32Array, w: Int16Array, fifo: Uint16Array, n: number, N: number): void {
+  acc.fill(0);
+  for (let e = 0; e < n; e++) {
+    const row = fifo[e] * N;
+    for (let j = 0; j < N; j++) acc[j] += w[row + j];
   }
 }

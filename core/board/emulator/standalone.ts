@@ -1,9 +1,11 @@
 /**
  * The emulator as a stand-alone board on a serial device (a USB-serial adapter, or one end of a
- * socat pty pair): `node out/node/core/board/emulator/standalone.js --port /tmp/ttyB`. Prints one
- * JSON line `{"ready":true,"port":...}` once listening, so a parent process (tests, the CLI) can
+ * socat pty pair): `node out/node/core/board/emulator/standalone.js --port /tmp/ttyB`, or `--pty`
+ * to create the pty pair itself. Prints one JSON line `{"ready":true,"port":...}` once listening
+ * (with --pty, `port` is the path for the host to open), so a parent process (tests, the CLI) can
  * wait for it; exits when the port closes or on SIGTERM/SIGINT.
  */
+import { openPtyPair, type PtyPair } from '../transportPty';
 import { SerialTransport } from '../transportSerial';
 import { BoardEmulator, type EmulatorOptions } from './boardEmulator';
 
@@ -16,9 +18,14 @@ export async function serveEmulatorOnPort(path: string, opts: EmulatorOptions = 
 
 async function main(argv: readonly string[]): Promise<number> {
   const i = argv.indexOf('--port');
-  const path = i >= 0 ? argv[i + 1] : undefined;
+  let path = i >= 0 ? argv[i + 1] : undefined;
+  let pty: PtyPair | null = null;
+  if (argv.includes('--pty')) {
+    pty = await openPtyPair();
+    path = pty.boardPath;
+  }
   if (!path) {
-    process.stderr.write('usage: standalone --port <path> [--neurons-per-core N] [--fifo-depth N]\n');
+    process.stderr.write('usage: standalone (--port <path> | --pty) [--neurons-per-core N] [--fifo-depth N]\n');
     return 2;
   }
   const num = (flag: string): number | undefined => {
@@ -32,12 +39,16 @@ async function main(argv: readonly string[]): Promise<number> {
   if (fifo) caps.fifoDepth = fifo;
   const { emulator, closed } = await serveEmulatorOnPort(path, { caps });
   const stop = (): void => {
-    void emulator.close().then(() => process.exit(0));
+    void emulator
+      .close()
+      .then(() => pty?.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.stdout.write(`${JSON.stringify({ ready: true, port: path, boardId: emulator.caps.boardId })}\n`);
+  process.stdout.write(`${JSON.stringify({ ready: true, port: pty ? pty.hostPath : path, boardId: emulator.caps.boardId })}\n`);
   await closed;
+  await pty?.close();
   return 0;
 }
 

@@ -28,26 +28,35 @@ export function parseAtisBin(bytes: Uint8Array, file: string, opts: AtisOptions 
     throw new EventFileError(file, 'TRUNCATED', len - (len % 5), 'a whole 5-byte ATIS event', `${len % 5} trailing bytes`);
   }
   const ev = allocEvents(len / 5, opts.width ?? 304, opts.height ?? 240);
-  const maxSeen = new Int32Array(2);
-  const n = decodeAtis(bytes, ev, file, maxSeen);
+  const st = atisState();
+  const n = decodeAtis(bytes, 0, ev, file, st, 0);
   // N-MNIST saccade crops fit 34x34; use that size when the caller gave none and everything fits.
-  if (opts.width === undefined && opts.height === undefined && maxSeen[0] < 34 && maxSeen[1] < 34) {
+  if (opts.width === undefined && opts.height === undefined && st[2] < 34 && st[3] < 34) {
     ev.width = 34;
     ev.height = 34;
   }
   return makeRecording(ev, n, 'atis-bin', 'ATIS');
 }
 
-/** The hot loop, kept small and separate so V8 optimises it once. Returns the event count. */
-function decodeAtis(bytes: Uint8Array, ev: EventStream, file: string, maxSeen: Int32Array): number {
+/** Decoder state carried between chunks: [time offset, last timestamp, max x, max y]. */
+export function atisState(): Float64Array {
+  return Float64Array.of(0, -1, 0, 0);
+}
+
+/**
+ * The hot loop, kept small and separate so V8 optimises it once. Decodes whole 5-byte records from
+ * `start` to the end of `bytes` into `ev` from index 0; `base` is the file offset of bytes[0] (for
+ * error offsets when streaming). Returns the event count.
+ */
+export function decodeAtis(bytes: Uint8Array, start: number, ev: EventStream, file: string, st: Float64Array, base: number): number {
   const X = ev.x, Y = ev.y, P = ev.p, T = ev.t;
   const maxX = ev.width - 1, maxY = ev.height - 1;
   const len = bytes.length;
-  let offset = 0;
-  let last = -1;
+  let offset = st[0];
+  let last = st[1];
   let n = 0;
-  let seenX = 0, seenY = 0;
-  for (let o = 0; o < len; o += 5) {
+  let seenX = st[2], seenY = st[3];
+  for (let o = start; o < len; o += 5) {
     const x = bytes[o];
     const y = bytes[o + 1];
     const b2 = bytes[o + 2];
@@ -61,11 +70,11 @@ function decodeAtis(bytes: Uint8Array, ev: EventStream, file: string, maxSeen: I
         offset += WRAP;
         ts += WRAP;
       } else {
-        throw new EventFileError(file, 'NON_MONOTONIC', o + 2, `a timestamp >= ${last} us`, `${ts} us`);
+        throw new EventFileError(file, 'NON_MONOTONIC', base + o + 2, `a timestamp >= ${last} us`, `${ts} us`);
       }
     }
     if (x > maxX || y > maxY) {
-      throw new EventFileError(file, 'OUT_OF_RANGE', o, `x < ${maxX + 1} and y < ${maxY + 1}`, `x=${x} y=${y}`);
+      throw new EventFileError(file, 'OUT_OF_RANGE', base + o, `x < ${maxX + 1} and y < ${maxY + 1}`, `x=${x} y=${y}`);
     }
     if (x > seenX) seenX = x;
     if (y > seenY) seenY = y;
@@ -76,7 +85,9 @@ function decodeAtis(bytes: Uint8Array, ev: EventStream, file: string, maxSeen: I
     last = ts;
     n++;
   }
-  maxSeen[0] = seenX;
-  maxSeen[1] = seenY;
+  st[0] = offset;
+  st[1] = last;
+  st[2] = seenX;
+  st[3] = seenY;
   return n;
 }

@@ -2,6 +2,7 @@
  * Format detection from the bytes (magic strings and header lines), the file extension only as a
  * tie-breaker for headerless ATIS `.bin` files, and one entry point that reads any event file.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseAedat2 } from './aedat2';
@@ -78,3 +79,39 @@ export async function readEventFile(file: string, opts: ReadEventOptions = {}): 
   }
   return parseEventBytes(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file, opts);
 }
+
+/**
+ * Synchronous read through one reused buffer, for loops over many small files (N-MNIST's 60000
+ * samples of ~20 KB): saves the per-file Buffer allocation and the fstat of readFileSync. Safe
+ * because every reader copies events out of the input bytes and keeps no view of them.
+ */
+export function readEventFileSync(file: string, opts: ReadEventOptions = {}): EventRecording {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new EventFileError(file, 'IO', 0, 'a readable file', (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+  try {
+    let n = readSync(fd, scratch, 0, scratch.length, 0);
+    if (n === scratch.length) {
+      // Larger than the scratch buffer: size it from fstat and read the rest.
+      const size = fstatSync(fd).size;
+      const big = new Uint8Array(size);
+      big.set(scratch);
+      while (n < size) {
+        const r = readSync(fd, big, n, size - n, n);
+        if (r === 0) break;
+        n += r;
+      }
+      if (big.length > scratch.length && big.length <= MAX_SCRATCH) scratch = big;
+      return parseEventBytes(big.subarray(0, n), file, opts);
+    }
+    return parseEventBytes(scratch.subarray(0, n), file, opts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const MAX_SCRATCH = 16 << 20;
+let scratch = new Uint8Array(256 << 10);

@@ -20,18 +20,26 @@ export function parseEvt2(bytes: Uint8Array, file: string): EventRecording {
   const body = bytes.length - start;
   if (body % 4 !== 0) throw new EventFileError(file, 'TRUNCATED', bytes.length - (body % 4), 'whole 32-bit EVT 2.0 words', `${body % 4} trailing bytes`);
   const ev = allocEvents(body >> 2, W, H);
-  return makeRecording(ev, decodeEvt2(bytes, start, ev, file), 'evt2', h.camera);
+  return makeRecording(ev, decodeEvt2(bytes, start, ev, file, evt2State(), 0), 'evt2', h.camera);
 }
 
-/** The hot loop, separate so V8 optimises it once. Returns the event count. */
-function decodeEvt2(bytes: Uint8Array, start: number, ev: EventStream, file: string): number {
+/** Decoder state carried between chunks: [time high (us, -1 before the first), wrap offset, last timestamp]. */
+export function evt2State(): Float64Array {
+  return Float64Array.of(-1, 0, -1);
+}
+
+/**
+ * The hot loop, separate so V8 optimises it once; `base` is the file offset of bytes[0] (streaming).
+ * Returns the event count.
+ */
+export function decodeEvt2(bytes: Uint8Array, start: number, ev: EventStream, file: string, st: Float64Array, base: number): number {
   const X = ev.x, Y = ev.y, P = ev.p, T = ev.t;
   const W = ev.width, H = ev.height;
   const len = bytes.length;
   let n = 0;
-  let high = -1;
-  let wrap = 0;
-  let last = -1;
+  let high = st[0];
+  let wrap = st[1];
+  let last = st[2];
   for (let o = start; o < len; o += 4) {
     const b3 = bytes[o + 3];
     const type = b3 >> 4;
@@ -41,8 +49,8 @@ function decodeEvt2(bytes: Uint8Array, start: number, ev: EventStream, file: str
       const x = (w >>> 11) & 0x7ff;
       const y = w & 0x7ff;
       const ts = high + ((w >>> 22) & 0x3f);
-      if (x >= W || y >= H) throw new EventFileError(file, 'OUT_OF_RANGE', o, `x < ${W} and y < ${H}`, `x=${x} y=${y}`);
-      if (ts < last) throw new EventFileError(file, 'NON_MONOTONIC', o, `a timestamp >= ${last} us`, `${ts} us`);
+      if (x >= W || y >= H) throw new EventFileError(file, 'OUT_OF_RANGE', base + o, `x < ${W} and y < ${H}`, `x=${x} y=${y}`);
+      if (ts < last) throw new EventFileError(file, 'NON_MONOTONIC', base + o, `a timestamp >= ${last} us`, `${ts} us`);
       X[n] = x;
       Y[n] = y;
       P[n] = type;
@@ -58,8 +66,11 @@ function decodeEvt2(bytes: Uint8Array, start: number, ev: EventStream, file: str
       }
       high = next;
     } else if (type !== 0xa && type !== 0xe && type !== 0xf) {
-      throw new EventFileError(file, 'UNKNOWN_PACKET', o, 'an EVT 2.0 word type 0, 1, 8, 0xA, 0xE or 0xF', `0x${type.toString(16)}`);
+      throw new EventFileError(file, 'UNKNOWN_PACKET', base + o, 'an EVT 2.0 word type 0, 1, 8, 0xA, 0xE or 0xF', `0x${type.toString(16)}`);
     }
   }
+  st[0] = high;
+  st[1] = wrap;
+  st[2] = last;
   return n;
 }

@@ -23,6 +23,9 @@ export function readTextHeader(bytes: Uint8Array, marker: number, stopLine?: (li
   while (pos < n && bytes[pos] === marker) {
     let e = bytes.indexOf(0x0a, pos);
     if (e < 0) e = bytes.length;
+    // Binary data can begin with the marker byte; a real header line is text, so a line holding
+    // control bytes (NUL etc.) is the start of the data, not more header.
+    if (hasControlBytes(bytes, pos, e)) break;
     lineEnds.push(e);
     pos = e + 1;
     if (stopLine && stopLine(decodeLine(bytes, lineEnds.length > 1 ? lineEnds[lineEnds.length - 2] + 1 : 0, e))) break;
@@ -35,6 +38,14 @@ export function readTextHeader(bytes: Uint8Array, marker: number, stopLine?: (li
 }
 
 const latin1 = new TextDecoder('latin1');
+
+function hasControlBytes(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c < 0x20 && c !== 0x09 && c !== 0x0d) return true;
+  }
+  return false;
+}
 
 function decodeLine(b: Uint8Array, s: number, e: number): string {
   const line = latin1.decode(b.subarray(s, e));

@@ -48,7 +48,7 @@ export interface ConversionDeps {
 }
 
 export interface ConversionTrainResult extends TrainResult {
-  /** Test accuracy of the ANN the SNN was converted from. */
+  /** Test accuracy of the ANN the SNN was converted from, on the samples the curves use. */
   annTestAccuracy: number;
   /** Accuracy against T: rate coding, and TTFS coding for conversion-ttfs. */
   curve: CurvePoint[];
@@ -100,7 +100,10 @@ export function createConversionTrainer(coding: 'rate' | 'ttfs', deps: Conversio
     const [train, test] = await Promise.all([loadData('train', s.trainLimit), loadData('test', s.testLimit)]);
     const ann = buildNetwork(annSpec, { kernels, seed: s.seed });
     ann.loadWeights(annWeights);
-    const annAcc = evaluate(ann, test, 256);
+    // The ANN is scored on exactly the samples the curves use, so the gap to it is meaningful.
+    const curveN = o.curveSamples > 0 ? Math.min(o.curveSamples, test.count) : test.count;
+    const curveSet: Dataset = { ...test, images: test.images.subarray(0, curveN * test.features), labels: test.labels.subarray(0, curveN), count: curveN };
+    const annAcc = evaluate(ann, curveSet, 256);
     hooks.log(`${method}: ANN test accuracy ${(annAcc * 100).toFixed(2)} %`);
 
     // 2. Normalisation.
@@ -131,7 +134,6 @@ export function createConversionTrainer(coding: 'rate' | 'ttfs', deps: Conversio
     const snnSpec = snnSpecFromAnn(annSpec, { thresholds, timesteps: Tmax, encoder, neuron });
     const snn = buildNetwork(snnSpec, { kernels, seed: s.seed });
     copyParams(ann.params(), snn.params());
-    const curveN = o.curveSamples > 0 ? Math.min(o.curveSamples, test.count) : test.count;
     const curve: CurvePoint[] = rateCurve(snn, test, curveN, grid);
     if (coding === 'ttfs') {
       // TTFS needs activations in [0, 1]: data-normalised weights unless model-based was chosen.

@@ -13,6 +13,8 @@
  * The result is an ANN model spec (relu layers, direct input, T = 1) and its weights in
  * safetensors layout, ready for createConversionTrainer's `pretrained`.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { buildNetwork } from '../../snn/build';
 import { referenceKernels } from '../../snn/kernels/index';
 import { MODEL_SPEC_FORMAT, MODEL_SPEC_VERSION, type LayerSpec, type ModelSpec } from '../../snn/spec';
@@ -224,4 +226,34 @@ export function importTfjsLayersModel(modelJson: unknown, readShard: (path: stri
     p.value.set(d);
   }
   return { spec, weights: net.saveWeights() };
+}
+
+/**
+ * Reads model.json and its shards from disk (for the CLI and the lab service; training methods
+ * themselves never touch files). Shard paths must stay inside the model's folder.
+ */
+export function readTfjsLayersModel(modelJsonPath: string, name?: string): { spec: ModelSpec; weights: Uint8Array } {
+  const dir = resolve(dirname(modelJsonPath));
+  let text: string;
+  try {
+    text = readFileSync(modelJsonPath, 'utf8');
+  } catch (e) {
+    throw new MethodError('METHOD_IMPORT', `TF.js model: cannot read ${modelJsonPath}: ${(e as Error).message}`);
+  }
+  const readShard = (p: string): Uint8Array => {
+    const full = resolve(dir, p);
+    if (full !== dir && !full.startsWith(dir + sep)) fail(`shard path "${p}" leaves the model folder`);
+    try {
+      return new Uint8Array(readFileSync(full));
+    } catch (e) {
+      return fail(`cannot read shard ${full}: ${(e as Error).message}`);
+    }
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new MethodError('METHOD_IMPORT', `TF.js model: ${modelJsonPath} is not JSON: ${(e as Error).message}`);
+  }
+  return importTfjsLayersModel(json, readShard, name ?? dirname(modelJsonPath).split(sep).pop() ?? 'imported');
 }

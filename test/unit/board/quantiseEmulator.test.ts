@@ -49,6 +49,21 @@ describe('quantiser and emulator', () => {
     expect(eng.counters.hops).toBeGreaterThan(0);
   });
 
+  it('dense input (more events per tick than one packed batch of 257) stays bit-exact', () => {
+    const net = makeNetwork(mlpSpec([600, 30, 6]), 9, 1);
+    const q = quantiseNetwork(net, { weightBits: 8 });
+    const c = { ...caps, maxFanIn: 1024 };
+    const ref = new QuantReference(q);
+    const eng = engineFor(q, c);
+    for (const ids of poissonInput(600, 30, 77, 1)) {
+      expect(ids.length).toBeGreaterThan(257);
+      ref.step(ids);
+      eng.tick(ids, () => {});
+      expect([...eng.membranes(0)]).toEqual([...ref.v[0]]);
+      expect([...eng.membranes(1)]).toEqual([...ref.v[1]]);
+    }
+  });
+
   it('int16 quantisation tracks the float network (output spike counts)', () => {
     const net = makeNetwork(mlpSpec([64, 40, 10]), 3);
     const layers = extractFloatLayers(net);
@@ -123,5 +138,35 @@ describe('quantiser and emulator', () => {
     expect(v.filter((x) => x.code === 'UNSUPPORTED_NEURON').length).toBe(2);
     expect(v.some((x) => x.code === 'UNSUPPORTED_LAYER')).toBe(true);
     expect((err as QuantiseError).code).toBe('BOARD_QUANTISE');
+  });
+});
+
+describe('float vs quantised report', () => {
+  it('a hand-set classifier keeps its accuracy after int8 quantisation', async () => {
+    const { evaluateQuantisation } = await import('../../../core/board/evaluate');
+    const net = makeNetwork(mlpSpec([20, 2], { model: 'lif', beta: 0.9, threshold: 1 }, 20), 1, 1);
+    const w = net.params().find((p) => p.name.endsWith('.weight'));
+    const b = net.params().find((p) => p.name.endsWith('.bias'));
+    if (!w || !b) throw new Error('dense params missing');
+    // Shape [20, 2]: output 0 listens to features 0..9, output 1 to 10..19.
+    for (let i = 0; i < 20; i++) {
+      w.value[i * 2] = i < 10 ? 0.3 : -0.1;
+      w.value[i * 2 + 1] = i < 10 ? -0.1 : 0.3;
+    }
+    b.value.fill(0);
+    const samples = Array.from({ length: 40 }, (_, s) => {
+      const label = s % 2;
+      const x = new Float32Array(20);
+      for (let i = 0; i < 20; i++) x[i] = (i < 10) === (label === 0) ? 0.8 : 0.1;
+      return { x, label };
+    });
+    const layers = extractFloatLayers(net);
+    const q = quantiseNetwork(net, { weightBits: 8 });
+    const r = evaluateQuantisation(net, layers, q, samples, 3);
+    expect(r.samples).toBe(40);
+    expect(r.floatAccuracy).toBe(1);
+    expect(r.quantAccuracy).toBe(1);
+    expect(r.agreement).toBe(1);
+    expect(r.meanAbsCountError).toBeLessThan(1);
   });
 });

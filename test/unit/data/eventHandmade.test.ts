@@ -60,6 +60,11 @@ describe('AEDAT 2.0', () => {
     expect([ev.camera, ev.width, ev.height]).toEqual(['DAVIS240C', 240, 180]);
     expect(list(ev)).toEqual([E(239, 179, 1, 5), E(7, 8, 0, 7)]);
   });
+  it('data whose first byte is "#" is not mistaken for one more header line', () => {
+    expect(davisAddr(0, 140, 0) >>> 24).toBe(0x23);
+    const ev = parseAedat2(aedat2('DAVIS240C', [[davisAddr(0, 140, 0), 5], [davisAddr(1, 2, 1), 6]]), 'a.aedat');
+    expect(list(ev)).toEqual([E(0, 140, 0, 5), E(1, 2, 1, 6)]);
+  });
   it('rejects bad magic, trailing bytes, coordinates and time order', () => {
     const good = aedat2('DAVIS240C', [[davisAddr(1, 1, 1), 5]]);
     expectReason(() => parseAedat2(new Uint8Array(Buffer.from('#!AER-DAT9.9\r\n')), 'bad.file'), 'BAD_MAGIC', 0);

@@ -54,11 +54,12 @@ describe('ASF', () => {
     const y = Array.from({ length: 20 }, (_, i) => i % 10);
     const timing = (T: number) => {
       const m = new FlowModel(flowSnnSpec(snnMlp, T), referenceKernels, 1);
-      let fwd = 0, bwd = 0;
-      for (let k = 0; k < 3; k++) {
+      // Best of 5: the least disturbed run on a shared machine.
+      let fwd = Infinity, bwd = Infinity;
+      for (let k = 0; k < 5; k++) {
         const r = asfStep(m, x, y, 20, { vth: 1 });
-        fwd += r.forwardMs;
-        bwd += r.backwardMs;
+        fwd = Math.min(fwd, r.forwardMs);
+        bwd = Math.min(bwd, r.backwardMs);
       }
       return { rows: m.lastBackwardRows, fwd, bwd };
     };
@@ -66,9 +67,11 @@ describe('ASF', () => {
     const b = timing(100);
     expect(a.rows).toBe(2 * 20);
     expect(b.rows).toBe(a.rows);
-    // Forward is ~10x dearer at T = 100; backward stays the same order (loose bound for noisy CI).
-    expect(b.fwd / a.fwd).toBeGreaterThan(4);
-    expect(b.bwd).toBeLessThan(a.bwd * 3 + 5);
+    // Forward grows about 10x from T = 10 to 100; backward stays flat, so its growth is far below forward's.
+    const fwdGrowth = b.fwd / a.fwd;
+    const bwdGrowth = b.bwd / a.bwd;
+    expect(fwdGrowth).toBeGreaterThan(4);
+    expect(bwdGrowth).toBeLessThan(fwdGrowth / 2);
   });
 
   it('learns MNIST well above chance (IF and LIF variants)', async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../../core/snn/build';
 import { referenceKernels } from '../../../core/snn/kernels/index';
 import { createConversionTrainer } from '../../../core/train/conversion/index';
-import { importTfjsLayersModel } from '../../../core/train/conversion/tfjs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importTfjsLayersModel, readTfjsLayersModel } from '../../../core/train/conversion/tfjs';
 import { recordingHooks, runConfig } from './helpers';
 
 /** A TF.js layers-model written by hand: Conv2D(relu) -> AvgPool -> Flatten -> Dense(relu) -> Dense(softmax). */
@@ -90,6 +93,19 @@ describe('TF.js layers-model import', () => {
     const ours = net.forward(xOurs, 1, false).scores;
     const ref = tfForward(xTf, H, W, C, F, U, O, m.w);
     for (let k = 0; k < O; k++) expect(ours[k]).toBeCloseTo(ref[k], 4);
+  });
+
+  it('reads model.json and shards from a folder and refuses shard paths outside it', () => {
+    const m = makeModel(6, 6, 1, 2, 3, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(m.json));
+    for (const [p, b] of m.shards) writeFileSync(join(dir, p), b);
+    const { spec } = readTfjsLayersModel(join(dir, 'model.json'), 'disk');
+    expect(spec.name).toBe('disk');
+    const evil = structuredClone(m.json) as { weightsManifest: Array<{ paths: string[] }> };
+    evil.weightsManifest[0].paths[0] = '../x.bin';
+    writeFileSync(join(dir, 'evil.json'), JSON.stringify(evil));
+    expect(() => readTfjsLayersModel(join(dir, 'evil.json'))).toThrow(/leaves the model folder/);
   });
 
   it('rejects what it cannot convert with METHOD_IMPORT errors', () => {

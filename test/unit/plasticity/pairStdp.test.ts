@@ -46,6 +46,13 @@ describe('pair-based STDP', () => {
     expect(syn.w[0]).toBeGreaterThan(0.99);
   });
 
+  it('van Rossum form: additive potentiation, depression proportional to w', () => {
+    const v = { ...params, form: 'van-rossum' as const };
+    expect(pair(10, v, 0.25)).toBeCloseTo(params.aPlus * Math.exp(-10 / params.tauPlus), 12);
+    expect(pair(-10, v, 0.25)).toBeCloseTo(-0.25 * params.aMinus * Math.exp(-10 / params.tauMinus), 12);
+    expect(pair(-10, v, 0.5)).toBeCloseTo(2 * pair(-10, v, 0.25), 12);
+  });
+
   it('additive form is clipped at the hard bounds', () => {
     expect(0.5 + pair(1, { ...params, aPlus: 2 })).toBe(1);
     expect(0.5 + pair(-1, { ...params, aMinus: 2 })).toBe(0);

@@ -92,7 +92,7 @@ describe('validateModelSpec', () => {
     (bad.layers[3].layers as Record<string, unknown>[])[1].name = 'bad.name';
     (bad.layers[3].layers as Record<string, unknown>[])[0].type = 'conv';
     expect(issuesOf(bad)).toEqual([
-      'layers[3] (residual "block1").layers[0].type: unknown layer type "conv" (did you mean "conv2d"?); expected one of dense, conv2d, avgpool, maxpool, flatten, batchnorm, tdbn, dropout, delay, neuron, residual',
+      'layers[3] (residual "block1").layers[0].type: unknown layer type "conv" (did you mean "conv2d"?); expected one of dense, conv2d, avgpool, maxpool, flatten, relu, batchnorm, tdbn, dropout, delay, neuron, residual',
       "layers[3] (residual \"block1\").layers[1] (batchnorm \"block1.bad.name\").name: expected a name of letters, digits, '_' or '-' starting with a letter or '_', got \"bad.name\"",
       'layers[4] (neuron "stem").name: layer name "stem" is already used by layers[0]',
     ]);
