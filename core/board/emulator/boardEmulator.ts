@@ -84,8 +84,9 @@ function nak(name: ConstructorParameters<typeof NakError>[0], message: string): 
 
 export class BoardEmulator {
   readonly caps: Capabilities;
-  private readonly link: FrameLink;
-  private readonly responder: ReliableResponder;
+  private link: FrameLink;
+  private responder: ReliableResponder;
+  private transportNow: Transport;
   private shadow: Shadow | null = null;
   private active: Active | null = null;
   private running = false;
@@ -99,15 +100,32 @@ export class BoardEmulator {
   private readonly lanes: number;
   private readonly cyclesPerHop: number;
 
-  constructor(
-    readonly transport: Transport,
-    opts: EmulatorOptions = {},
-  ) {
+  constructor(transport: Transport, opts: EmulatorOptions = {}) {
     this.caps = { ...DEFAULT_CAPABILITIES, ...opts.caps };
     this.lanes = opts.lanes ?? 16;
     this.cyclesPerHop = opts.cyclesPerHop ?? 2;
+    this.transportNow = transport;
     this.link = new FrameLink(transport, (f) => this.onFrame(f), this.caps.maxPayload);
-    this.responder = new ReliableResponder((t, fl, s, p) => this.link.send(t, fl, s, p), (t, p) => this.handle(t, p), this.caps.window * 4);
+    this.responder = this.newResponder();
+  }
+
+  private newResponder(): ReliableResponder {
+    return new ReliableResponder((t, fl, s, p) => this.link.send(t, fl, s, p), (t, p) => this.handle(t, p), this.caps.window * 4);
+  }
+
+  get transport(): Transport {
+    return this.transportNow;
+  }
+
+  /**
+   * Moves the board to a new link, keeping its images and state, as a board keeps them when its
+   * USB cable is pulled and plugged back: a host that reconnects finds its shadow upload intact.
+   */
+  attach(transport: Transport): void {
+    this.link.detach();
+    this.transportNow = transport;
+    this.link = new FrameLink(transport, (f) => this.onFrame(f), this.caps.maxPayload);
+    this.responder = this.newResponder();
   }
 
   get linkStats(): FrameLink['stats'] {
@@ -428,6 +446,6 @@ export class BoardEmulator {
 
   async close(): Promise<void> {
     this.link.detach();
-    await this.transport.close();
+    await this.transportNow.close();
   }
 }

@@ -285,7 +285,8 @@ function accumulatePacked8(acc: Int32Array, accP: Int32Array, w: Int32Array, fif
     accP.fill(0);
     for (let e = start; e < end; e++) {
       const row = fifo[e] * P;
-      for (let k = 0; k < P; k++) accP[k] += w[row + k];
+      // | 0 keeps the add in int32 (wrapping is the intent), avoiding a float64 path.
+      for (let k = 0; k < P; k++) accP[k] = (accP[k] + w[row + k]) | 0;
     }
     const off = 128 * (end - start);
     for (let k = 0; k < P; k++) {

@@ -160,3 +160,59 @@ describe('board client against the in-process emulator', () => {
     await a.close();
   });
 });
+
+describe('sessions: in-process board, heartbeat, unplug and resume', () => {
+  it('openInProcessBoard + ensureCommitted uploads once, then finds the model already active', async () => {
+    const { openInProcessBoard } = await import('../../../core/board/emulator/inProcess');
+    const b = await openInProcessBoard();
+    cleanups.push(() => b.close());
+    const q = quantiseNetwork(makeNetwork(mlpSpec([40, 20, 4]), 2));
+    expect(await b.client.ensureCommitted(q)).toBe('uploaded');
+    expect(await b.client.ensureCommitted(q)).toBe('already-active');
+  });
+
+  it('after an unplug mid-operation, a reconnected client resumes from the intact shadow image', async () => {
+    const { connectWhenAvailable } = await import('../../../core/board/client');
+    const [a1, b1] = createMemoryPair();
+    const emu = new BoardEmulator(b1);
+    const c1 = await BoardClient.connect(a1, fastRto);
+    const q = quantiseNetwork(makeNetwork(mlpSpec([40, 20, 4]), 3));
+    await c1.upload(q);
+    // Unplug before COMMIT: nothing half-committed, the board still runs nothing.
+    await a1.close();
+    const [a2, b2] = createMemoryPair();
+    cleanups.push(async () => {
+      await a2.close();
+      await b2.close();
+    });
+    let opens = 0;
+    const c2 = await connectWhenAvailable(async () => {
+      // The board re-enumerates on the second attempt.
+      if (++opens === 1) throw new Error('port not there yet');
+      emu.attach(b2);
+      return a2;
+    }, { ...fastRto, retryMs: 10, timeoutMs: 2000 });
+    expect(opens).toBe(2);
+    expect((await c2.status()).committed).toBe(false);
+    expect(await c2.ensureCommitted(q)).toBe('committed-shadow');
+    expect((await c2.status()).committed).toBe(true);
+  });
+
+  it('heartbeat reports a board that stops answering', async () => {
+    const [a, b] = createMemoryPair();
+    cleanups.push(async () => {
+      await a.close();
+      await b.close();
+    });
+    const emu = new BoardEmulator(b);
+    const client = await BoardClient.connect(a, { initialRtoMs: 10, maxRtoMs: 20, maxRetries: 2 });
+    let stop = (): void => {};
+    const lost = new Promise<string>((resolve) => (stop = client.startHeartbeat(20, (e) => resolve(e.code))));
+    // The board hangs: it stays connected but answers nothing.
+    const [, deadEnd] = createMemoryPair();
+    emu.attach(deadEnd);
+    expect(await lost).toBe('BOARD_TIMEOUT');
+    stop();
+    await deadEnd.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectEventFormat, parseEventBytes, readEventFile } from '../../../core/data/events/detect';
+import { detectEventFormat, parseEventBytes, readEventFile, readEventFileSync } from '../../../core/data/events/detect';
 import { summarizeEvents, type EventStream } from '../../../core/data/events/types';
 import { EXPECTED, HAS_SHARED_DATA, NMNIST_SMALL, sharedBytes, sharedPath } from './sharedData';
 
@@ -41,6 +41,16 @@ describe.skipIf(!HAS_SHARED_DATA)('event readers on every real sample file (coun
     expect(detectEventFormat(bytes, 'renamed.bin')).toBe('evt3');
     expect(detectEventFormat(sharedBytes('aedat4/tonic/sample.aedat4'), 'x.dat')).toBe('aedat4');
     expect(detectEventFormat(sharedBytes('prophesee-dat/tonic/sample_ncars.dat'), 'noext')).toBe('prophesee-dat');
+  });
+
+  it('the synchronous reused-buffer read gives the same events for small and large files', () => {
+    for (const rel of ['nmnist-bin/tonic/sample_nmnist.bin', 'prophesee-evt2/sparklers.raw', 'aedat2/davis240c/IMU_translBoxes.aedat', 'nmnist-bin/tonic/sample_nmnist.bin']) {
+      const a = readEventFileSync(sharedPath(rel));
+      const b = parseEventBytes(sharedBytes(rel), rel);
+      expect(summarizeEvents(a)).toEqual(summarizeEvents(b));
+      expect(Buffer.from(a.t.buffer, a.t.byteOffset, a.t.byteLength).equals(Buffer.from(b.t.buffer, b.t.byteOffset, b.t.byteLength))).toBe(true);
+    }
+    expect(() => readEventFileSync(sharedPath('no/such/file.bin'))).toThrow(/IO at byte 0/);
   });
 
   it('all 1000 N-MNIST samples match INDEX.csv (events, ranges, t, ON/OFF)', async () => {
