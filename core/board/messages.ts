@@ -62,6 +62,8 @@ export const NAK_CODES = {
   NOT_COMMITTED: 10,
   BAD_STATE: 11,
   UNSUPPORTED: 12,
+  /** The board hit an internal fault executing the request (a bug on the board side). */
+  INTERNAL: 13,
 } as const;
 export type NakName = keyof typeof NAK_CODES;
 const NAK_NAMES = new Map<number, NakName>(Object.entries(NAK_CODES).map(([k, v]) => [v, k as NakName]));

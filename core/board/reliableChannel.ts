@@ -215,6 +215,7 @@ export class ReliableResponder {
   readonly stats: ResponderStats = { executed: 0, duplicates: 0, outOfOrder: 0 };
   /** Seq of the last executed request; null before the first HELLO. */
   private last: number | null = null;
+  private helloSeq: number | null = null;
   private readonly cache = new Map<number, Reply>();
 
   constructor(
@@ -226,10 +227,13 @@ export class ReliableResponder {
 
   handleFrame(f: Frame): boolean {
     if (!(f.flags & FLAG_REQUEST)) return false;
-    if (f.type === MSG.HELLO) {
-      // A new session: forget the old sequence space.
+    // A new session: forget the old sequence space. A repeat of this session's own HELLO (its
+    // reply was lost, or the link duplicated it late) is a duplicate like any other, answered from
+    // the cache, so it cannot rewind a session that has moved on.
+    if (f.type === MSG.HELLO && !(f.seq === this.helloSeq && this.cache.has(f.seq))) {
       this.cache.clear();
       this.last = seqAdd(f.seq, -1);
+      this.helloSeq = f.seq;
     }
     if (this.last === null) {
       this.reply(f.seq, this.nak(f.type, 'BAD_STATE', 'send HELLO first'));
@@ -261,7 +265,9 @@ export class ReliableResponder {
     } catch (e) {
       if (e instanceof NakError) return this.nak(f.type, e.nak, e.message);
       if (e instanceof BoardError && e.code === 'BOARD_DECODE') return this.nak(f.type, 'BAD_MESSAGE', e.message);
-      throw e;
+      // Anything else is a board-side bug: answer it (the host sees a named NAK instead of a
+      // timeout) rather than let it escape into the transport's data callback.
+      return this.nak(f.type, 'INTERNAL', e instanceof Error ? e.message : String(e));
     }
   }
 

@@ -16,7 +16,7 @@ export {
   type EventStream,
   type EventSummary,
 } from './events/types';
-export { detectEventFormat, isEventFileName, parseEventBytes, readEventFile, EVENT_EXTENSIONS, type ReadEventOptions } from './events/detect';
+export { detectEventFormat, isEventFileName, parseEventBytes, readEventFile, readEventFileSync, EVENT_EXTENSIONS, type ReadEventOptions } from './events/detect';
 export { streamEventFile, type StreamOptions } from './events/stream';
 export { parseGestureLabels, sliceByLabels, type GestureLabel } from './events/aedat3';
 export { classCounts, scanEventDataset, EventSampleReader, type EventDatasetIndex, type EventLayout, type EventSample, type ScanOptions } from './eventDatasets';

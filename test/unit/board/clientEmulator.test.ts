@@ -141,8 +141,11 @@ describe('board client against the in-process emulator', () => {
     a.write(commit);
     a.write(commit);
     a.write(encodeFrame(MSG.STATUS, FLAG_REQUEST, 503, new Uint8Array(0)));
+    // A late duplicate of the session's HELLO must not rewind the session.
+    a.write(hello);
+    a.write(encodeFrame(MSG.STATUS, FLAG_REQUEST, 502, new Uint8Array(0)));
     await new Promise((r) => setTimeout(r, 20));
-    expect(emu.responderStats).toEqual({ executed: 2, duplicates: 1, outOfOrder: 1 });
+    expect(emu.responderStats).toEqual({ executed: 3, duplicates: 2, outOfOrder: 1 });
   });
 
   it('link loss fails outstanding requests with BOARD_CLOSED', async () => {
