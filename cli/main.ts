@@ -5,6 +5,8 @@
 import { ApiError } from '../core/api/contract';
 import { UsageError } from './args';
 import { benchCommand } from './commands/bench';
+import { dataCommand } from './commands/data';
+import { evalCommand } from './commands/eval';
 import { runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
@@ -19,10 +21,18 @@ Usage:
       Train one run headless. config.json holds {"preset", "settings"?, "name"?}.
       --epochs N  --batch-size N  --lr X  --timesteps N  --train-limit N  --test-limit N
       --seed N  --name TEXT  --workspace DIR  --json (print the result as one JSON object)
+      --data FOLDER [--labels CSV]  train an event preset (nmnist-conv) on an event dataset;
+      without a test split 20% of each class is held out (seeded) for validation.
   spikelab runs list [--json] [--workspace DIR]
       List runs in the workspace.
   spikelab runs resume <run-id> [--json] [--workspace DIR]
       Continue a stopped or interrupted run from its last checkpoint.
+  spikelab eval <run-id> --data FOLDER [--labels CSV] [--json] [--workspace DIR]
+      Accuracy of a completed run's final weights on a labelled event folder: {accuracy, samples}.
+  spikelab data inspect <file-or-folder> [--labels CSV] [--json]
+      Format, resolution, events, duration, polarity counts (file) or per-class counts (folder).
+  spikelab data frames <file> --frames N --out FILE.png [--scale K]
+      Cut the recording into N time bins and write them side by side (ON green, OFF red).
   spikelab bench <suite> [--json]
       Run benchmark suite bench/<suite>.
   spikelab help
@@ -49,6 +59,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await runsCommand(rest, io);
       case 'bench':
         return await benchCommand(rest, io);
+      case 'data':
+        return await dataCommand(rest, io);
+      case 'eval':
+        return await evalCommand(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

@@ -20,6 +20,8 @@ export const TRAIN_FLAGS = {
   name: 'string',
   workspace: 'string',
   json: 'boolean',
+  data: 'string',
+  labels: 'string',
 } as const;
 
 export interface TrainOutcome {
@@ -71,6 +73,9 @@ export function buildTrainRequest(argv: readonly string[], cwd = process.cwd()):
   if (flags.seed !== undefined) overrides.seed = flags.seed;
   request = { ...request, settings: { ...request.settings, ...overrides } };
   if (flags.name !== undefined) request.name = flags.name;
+  if (flags.labels !== undefined && flags.data === undefined) throw new UsageError('train: --labels needs --data FOLDER');
+  // Absolute paths: the run's config.json must still find the data from any working directory.
+  if (flags.data !== undefined) request.data = { path: resolve(cwd, flags.data), labels: flags.labels === undefined ? null : resolve(cwd, flags.labels) };
   return { request, workspace: flags.workspace, json: flags.json === true };
 }
 

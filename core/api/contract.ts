@@ -50,6 +50,16 @@ export interface TrainRequest {
   settings?: Partial<TrainSettings>;
   /** Human label for the run; defaults to the preset name. */
   name?: string;
+  /** Train on an event dataset folder instead of the preset's built-in dataset (event presets). */
+  data?: EventDataRef;
+}
+
+/** An event dataset on disk: a folder, and a `file,label` CSV where the folder has none of its own. */
+export interface EventDataRef {
+  /** Absolute path of the dataset folder. */
+  path: string;
+  /** Absolute path of a labels CSV; null = found in the folder or implied by its layout. */
+  labels: string | null;
 }
 
 /** Everything needed to (re)start a run; stored as config.json in the run folder. */
@@ -60,6 +70,8 @@ export interface RunConfig {
   dataset: string;
   model: ModelSpec;
   settings: TrainSettings;
+  /** Event dataset the run trains on (absent: the preset's dataset). */
+  data?: EventDataRef;
 }
 
 export type RunStatus =
@@ -156,6 +168,9 @@ export interface SpikeLabApi {
   pauseRun(runId: string): Promise<RunSummary>;
   resumeRun(runId: string): Promise<RunSummary>;
   stopRun(runId: string): Promise<RunSummary>;
+  /** Removes a run's folder (config, metrics, checkpoints). Refuses an active run with CONFLICT: stop it first.
+   * Resolves with the run's last summary (a reply always carries a result, so the WebSocket frame is never empty). */
+  deleteRun(runId: string): Promise<RunSummary>;
   /** Subscribe to status, progress, metric and spike events of all runs. */
   onRunEvent(listener: (event: RunEvent) => void): Unsubscribe;
 }
@@ -170,6 +185,7 @@ export const API_CHANNELS = {
   pauseRun: 'runs:pause',
   resumeRun: 'runs:resume',
   stopRun: 'runs:stop',
+  deleteRun: 'runs:delete',
   runEvent: 'runs:event',
 } as const satisfies Record<Exclude<keyof SpikeLabApi, 'onRunEvent'> | 'runEvent', string>;
 

@@ -170,6 +170,7 @@ export function createWsClient(url: string, opts: WsClientOptions = {}): WsClien
     pauseRun: (runId) => call('pauseRun', [runId]),
     resumeRun: (runId) => call('resumeRun', [runId]),
     stopRun: (runId) => call('stopRun', [runId]),
+    deleteRun: (runId) => call('deleteRun', [runId]),
     onRunEvent(listener): Unsubscribe {
       listeners.add(listener);
       return () => {

@@ -11,7 +11,7 @@ export const WS_PATH = '/ws';
 
 export type CallMethod = Exclude<keyof SpikeLabApi, 'onRunEvent'>;
 
-export const CALL_METHODS: readonly CallMethod[] = ['getAppInfo', 'listPresets', 'listRuns', 'getRun', 'startRun', 'pauseRun', 'resumeRun', 'stopRun'];
+export const CALL_METHODS: readonly CallMethod[] = ['getAppInfo', 'listPresets', 'listRuns', 'getRun', 'startRun', 'pauseRun', 'resumeRun', 'stopRun', 'deleteRun'];
 
 export function isCallMethod(name: unknown): name is CallMethod {
   return typeof name === 'string' && (CALL_METHODS as readonly string[]).includes(name);

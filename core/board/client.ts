@@ -22,6 +22,8 @@ import { DEFAULT_REQUESTER_OPTIONS, ReliableRequester, type RequesterOptions, ty
 import { SpikeSender, SpikeSeqTracker } from './spikeChannel';
 import type { Transport } from './transport';
 import { crc32c } from './crc32c';
+import { estimate, type EnergyTableId, type Estimate } from './emulator/energy';
+import { argmax } from './evaluate';
 
 export interface UploadProgress {
   phase: 'config' | 'neuron' | 'route' | 'weight' | 'verify';
@@ -64,6 +66,19 @@ export async function connectWhenAvailable(open: () => Promise<Transport>, opts:
     }
   }
   throw last instanceof BoardError ? last : new BoardError('BOARD_TIMEOUT', `no board answered HELLO within ${opts.timeoutMs ?? 10_000} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+/** The result shape shared by `board run` and `emulate`: plain JSON-able data. */
+export interface ModelRunResult {
+  /** Spikes per output neuron over the sample. */
+  outputCounts: number[];
+  /** argmax of outputCounts (lowest index on ties). */
+  predicted: number;
+  counters: Counters;
+  /** Energy/latency from each table; estimates, never measurements. */
+  estimates: Record<EnergyTableId, Estimate>;
+  /** SPIKE_OUT frames lost on the best-effort channel (the counts above are read reliably). */
+  outputGaps: number;
 }
 
 export class BoardClient {
@@ -360,6 +375,15 @@ export class BoardClient {
       clearInterval(timer);
       off();
     };
+  }
+
+  /** Runs one sample of the committed model `q` and reports counts, class, counters, estimates. */
+  async runModel(q: QuantNetwork, inputs: readonly ArrayLike<number>[]): Promise<ModelRunResult> {
+    const last = q.layers.length - 1;
+    const r = await this.runSample(inputs, last, q.layers[last].neurons);
+    const clockHz = this.capabilities.clockHz;
+    const estimates = { horowitz45: estimate(r.counters, 'horowitz45', clockHz), loihi: estimate(r.counters, 'loihi', clockHz) };
+    return { outputCounts: [...r.outputCounts], predicted: argmax(r.outputCounts), counters: r.counters, estimates, outputGaps: r.outputGaps };
   }
 
   async close(): Promise<void> {

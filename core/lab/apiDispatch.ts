@@ -22,6 +22,7 @@ const HANDLERS: { readonly [K in CallMethod]: Handler } = {
   pauseRun: (api, args) => (arity('pauseRun', args, 1), api.pauseRun(validateRunId(args[0]))),
   resumeRun: (api, args) => (arity('resumeRun', args, 1), api.resumeRun(validateRunId(args[0]))),
   stopRun: (api, args) => (arity('stopRun', args, 1), api.stopRun(validateRunId(args[0]))),
+  deleteRun: (api, args) => (arity('deleteRun', args, 1), api.deleteRun(validateRunId(args[0]))),
 };
 
 /** Channel name (`runs:start`) -> method name (`startRun`), for the ipc transport. */

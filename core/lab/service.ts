@@ -125,6 +125,7 @@ export class LabService implements SpikeLabApi {
       // The spec's timesteps follow the run setting so every consumer of config.json agrees.
       model: { ...preset.model, timesteps: settings.timesteps },
       settings,
+      ...(req.data ? { data: req.data } : {}),
     };
     const now = new Date().toISOString();
     const summary: RunSummary = {
@@ -198,6 +199,19 @@ export class LabService implements SpikeLabApi {
     act.stopRequested = true;
     await act.job.stop(this.opts.stopGraceMs ?? 30_000);
     return this.summaryOf(id);
+  }
+
+  async deleteRun(runId: string): Promise<RunSummary> {
+    const id = validateRunId(runId);
+    const run = this.requireRun(id);
+    // A queued or live run has a worker (or will get one) writing into the folder; removing it under
+    // the worker would leave a half-written run or a crash, so the user stops it first.
+    if (this.active.has(id) || run.status === 'queued' || run.status === 'running' || run.status === 'paused') {
+      throw new ApiError('CONFLICT', `run ${id} is ${run.status}; stop it before deleting`);
+    }
+    this.store.delete(id);
+    this.summaries.delete(id);
+    return run;
   }
 
   onRunEvent(listener: (event: RunEvent) => void): Unsubscribe {

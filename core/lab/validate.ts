@@ -2,11 +2,11 @@
  * Shape checks for everything that arrives from a transport. Messages name the field and the value
  * received, so a user or a script author can fix the request without reading code.
  */
-import { ApiError, type TrainRequest, type TrainSettings } from '../api/contract';
+import { ApiError, type EventDataRef, type TrainRequest, type TrainSettings } from '../api/contract';
 import { isValidRunId } from './runStore';
 
 const SETTING_KEYS: ReadonlyArray<keyof TrainSettings> = ['epochs', 'batchSize', 'learningRate', 'timesteps', 'seed', 'trainLimit', 'testLimit'];
-const REQUEST_KEYS = ['preset', 'settings', 'name'];
+const REQUEST_KEYS = ['preset', 'settings', 'name', 'data'];
 
 function bad(message: string): ApiError {
   return new ApiError('BAD_REQUEST', message);
@@ -81,7 +81,18 @@ export function validateTrainRequest(v: unknown, field = 'request'): TrainReques
     if (typeof v.name !== 'string' || v.name.length > 200) throw bad(`${field}.name must be a string of at most 200 characters, got ${show(v.name)}`);
     out.name = v.name;
   }
+  if (v.data !== undefined) out.data = validateEventDataRef(v.data, `${field}.data`);
   return out;
+}
+
+/** `{path, labels}` of an event dataset; existence is checked when the run loads it. */
+export function validateEventDataRef(v: unknown, field = 'data'): EventDataRef {
+  if (!isPlainObject(v)) throw bad(`${field} must be an object {path, labels}, got ${show(v)}`);
+  for (const key of Object.keys(v)) if (key !== 'path' && key !== 'labels') throw bad(`${field}.${key} is not a known field (expected path, labels)`);
+  if (typeof v.path !== 'string' || v.path.trim() === '') throw bad(`${field}.path must be a non-empty string, got ${show(v.path)}`);
+  const labels = v.labels ?? null;
+  if (labels !== null && (typeof labels !== 'string' || labels.trim() === '')) throw bad(`${field}.labels must be a non-empty string or null, got ${show(labels)}`);
+  return { path: v.path, labels };
 }
 
 export function validateRunId(v: unknown, field = 'runId'): string {

@@ -13,6 +13,7 @@ import { computeLoss, argmaxCorrect } from '../snn/losses';
 import type { Network } from '../snn/network';
 import { clipGradNorm, Optimizer, scheduledLr } from '../snn/optim';
 import { Rng } from '../snn/rng';
+import { FrameInputNetwork, gatherFrameBatch, loadEventSplits, DEFAULT_VALIDATION_FRACTION, type FrameDataset } from './eventData';
 import { trainingRecipe } from './presets';
 import type { CheckpointState, TrainHooks, TrainMethod, TrainResult } from './types';
 
@@ -71,6 +72,42 @@ function firingRates(activity: Record<string, { spikes: number; neuronSteps: num
   return r;
 }
 
+/** Where batches come from: an in-memory image set (MNIST) or event frames, same loop either way. */
+export interface BatchSource {
+  count: number;
+  /**
+   * x in the layout `forward` takes: [B, F] for images, [T, B, F] for event frames. `draw` (the
+   * global batch number) seeds any augmentation, so a resumed run sees the same batches.
+   */
+  batch(order: ArrayLike<number> | null, start: number, end: number, draw?: number): { x: Float32Array; y: Uint8Array };
+}
+
+type Forward = (x: Float32Array, batch: number, training: boolean) => ReturnType<Network['forward']>;
+
+export function imageSource(d: Dataset): BatchSource {
+  return { count: d.count, batch: (order, start, end) => gatherBatch(d, order, start, end) };
+}
+
+export function frameSource(d: FrameDataset, augment?: { maxShift: number; seed: number }): BatchSource {
+  return {
+    count: d.count,
+    batch: (order, start, end, draw) =>
+      gatherFrameBatch(d, order, start, end, augment && draw !== undefined ? { max: augment.maxShift, rng: new Rng((augment.seed * 0x2545f491 + draw * 0x9e3779b9 + 7) >>> 0) } : undefined),
+  };
+}
+
+/** Accuracy of any source in inference mode. */
+export function evaluateSource(forward: Forward, d: BatchSource, batchSize: number): number {
+  let correct = 0;
+  for (let s = 0; s < d.count; s += batchSize) {
+    const e = Math.min(d.count, s + batchSize);
+    const { x, y } = d.batch(null, s, e);
+    const r = forward(x, e - s, false);
+    correct += argmaxCorrect(r.scores, y, e - s, r.classes);
+  }
+  return d.count > 0 ? correct / d.count : 0;
+}
+
 /** Test-set accuracy with the network in inference mode. */
 export function evaluate(net: Network, d: Dataset, batchSize: number): number {
   let correct = 0;
@@ -91,15 +128,34 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
 
   return async (config: RunConfig, hooks: TrainHooks, resume: CheckpointState | null): Promise<TrainResult> => {
     const s = config.settings;
-    if (config.dataset !== 'mnist') hooks.log(`bptt: dataset "${config.dataset}" is read with the MNIST IDX reader`);
+    const eventData = config.data ?? null;
+    if (!eventData && config.dataset !== 'mnist') hooks.log(`bptt: dataset "${config.dataset}" is read with the MNIST IDX reader`);
     const spec = { ...config.model, timesteps: s.timesteps };
     const { kernels, note } = pickKernels();
     hooks.log(`bptt: kernels ${kernels.name}${note ? ` (${note})` : ''}`);
-    const [train, test] = await Promise.all([loadData('train', s.trainLimit), loadData('test', s.testLimit)]);
-    hooks.log(`bptt: ${train.count} training and ${test.count} test samples`);
+    const base = buildNetwork(spec, { kernels, seed: s.seed });
+    let train: BatchSource;
+    let test: BatchSource;
+    let net = base;
+    let forward: Forward = (x, B, training) => base.forward(x, B, training);
+    if (eventData) {
+      // The split is a function of the seed, so a resumed run validates on the same samples.
+      const d = await loadEventSplits(eventData, { timesteps: s.timesteps, input: spec.input, validationFraction: DEFAULT_VALIDATION_FRACTION, seed: s.seed, trainLimit: s.trainLimit, testLimit: s.testLimit });
+      const maxShift = trainingRecipe(config.preset).maxShift ?? 0;
+      train = frameSource(d.train, maxShift > 0 ? { maxShift, seed: s.seed } : undefined);
+      test = frameSource(d.test);
+      const framed = new FrameInputNetwork(base);
+      net = framed.net;
+      forward = (x, B, training) => framed.forward(x, B, training);
+      hooks.log(`bptt: event data ${eventData.path} (${d.index.layout} layout, ${s.timesteps} time-bin frames per sample)`);
+    } else {
+      const [a, b] = await Promise.all([loadData('train', s.trainLimit), loadData('test', s.testLimit)]);
+      train = imageSource(a);
+      test = imageSource(b);
+    }
+    hooks.log(`bptt: ${train.count} training and ${test.count} ${eventData ? 'validation' : 'test'} samples`);
 
     const recipe = trainingRecipe(config.preset);
-    const net = buildNetwork(spec, { kernels, seed: s.seed });
     const params = net.params();
     const opt = new Optimizer(params, { ...recipe.optimizer, lr: s.learningRate });
     const stepsPerEpoch = Math.ceil(train.count / s.batchSize);
@@ -170,9 +226,9 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
         const start = step * s.batchSize;
         const end = Math.min(train.count, start + s.batchSize);
         const B = end - start;
-        const { x, y } = gatherBatch(train, order, start, end);
+        const { x, y } = train.batch(order, start, end, epoch * stepsPerEpoch + step);
         opt.lr = scheduledLr(s.learningRate, recipe.schedule, epoch * stepsPerEpoch + step);
-        const fwd = net.forward(x, B, true);
+        const fwd = forward(x, B, true);
         const loss = computeLoss(recipe.loss, fwd.scores, y, B, fwd.classes, { timesteps: spec.timesteps, ...recipe.lossOptions });
         opt.zeroGrad();
         net.backward(loss.grad);
@@ -216,7 +272,7 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
         }
       }
       const trainMs = Date.now() - epochStart;
-      lastTest = test.count > 0 ? evaluate(net, test, Math.max(s.batchSize, 256)) : null;
+      lastTest = test.count > 0 ? evaluateSource(forward, test, Math.max(s.batchSize, eventData ? 64 : 256)) : null;
       if (lastTest !== null && (bestTest === null || lastTest > bestTest)) bestTest = lastTest;
       hooks.metric({
         kind: 'epoch',

@@ -34,6 +34,7 @@ export function createPreloadApi(ipc: IpcRendererLike): SpikeLabApi {
     pauseRun: (runId) => call(API_CHANNELS.pauseRun, runId),
     resumeRun: (runId) => call(API_CHANNELS.resumeRun, runId),
     stopRun: (runId) => call(API_CHANNELS.stopRun, runId),
+    deleteRun: (runId) => call(API_CHANNELS.deleteRun, runId),
     onRunEvent(listener: (event: RunEvent) => void): Unsubscribe {
       // The page's callback never sees the IpcRendererEvent (it carries `sender`, a handle to ipc).
       const wrapped = (_event: unknown, payload: unknown): void => listener(payload as RunEvent);

@@ -43,6 +43,10 @@ export function installMockApi(opts: MockOptions): void {
   }
   const done: RunSummary = { id: 'done-1', name: 'mnist-mlp (finished)', preset: 'mnist-mlp', method: 'bptt', dataset: 'mnist', status: 'completed', createdAt: '2026-01-01T10:00:00Z', updatedAt: '2026-01-01T10:05:00Z', epochsDone: 3, epochs: 3, bestTestAccuracy: 0.93, lastCheckpoint: 'ckpt-3.safetensors', error: null };
   runs.set(done.id, { summary: done, metrics: doneMetrics, timer: null, step: 0, epoch: 3 });
+  // A second finished run that learned faster, so the compare chart has two distinct curves.
+  const fastMetrics: MetricRecord[] = doneMetrics.map((m) => ({ ...m, loss: m.loss * 0.7, trainAccuracy: m.trainAccuracy === null ? null : Math.min(0.99, m.trainAccuracy + 0.04), testAccuracy: m.testAccuracy === null ? null : Math.min(0.99, m.testAccuracy + 0.03) }));
+  const fast: RunSummary = { ...done, id: 'done-2', name: 'mnist-mlp (lr 0.01)', createdAt: '2026-01-02T10:00:00Z', updatedAt: '2026-01-02T10:03:20Z', bestTestAccuracy: 0.96 };
+  runs.set(fast.id, { summary: fast, metrics: fastMetrics, timer: null, step: 0, epoch: 3 });
 
   const setStatus = (id: string, status: RunSummary['status']): RunSummary => {
     const r = runs.get(id);
@@ -111,6 +115,13 @@ export function installMockApi(opts: MockOptions): void {
       const r = runs.get(id);
       if (r?.timer != null) clearInterval(r.timer);
       return setStatus(id, 'stopped');
+    },
+    deleteRun: async (id) => {
+      const r = runs.get(id);
+      if (!r) throw { code: 'NOT_FOUND', message: `run ${id} not found` };
+      if (['queued', 'running', 'paused'].includes(r.summary.status)) throw { code: 'CONFLICT', message: `run ${id} is ${r.summary.status}; stop it before deleting` };
+      runs.delete(id);
+      return r.summary;
     },
     onRunEvent: (l) => {
       listeners.add(l);

@@ -2,9 +2,11 @@
  * The first slice end to end, as a user would do it: the real web host and lab service (the
  * trainer runs in a worker), the built renderer in headless Chromium over WebSocket. Pick the
  * mnist-mlp preset, make the run small, Train, watch loss points and raster spikes arrive, Stop.
- * A screenshot is kept in test-results/slice.png.
+ * Then a second, tiny run to completion, and the Runs view over the real backend: compare both,
+ * export the first one's metrics as CSV, delete the second. Screenshots: test-results/slice.png
+ * and slice-runs.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -40,7 +42,7 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
 
   it('trains, streams loss and spikes, and stops', { timeout: 120_000 }, async () => {
     if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true });
     // Playwright actions wait forever by default; a hung UI should fail the test, not the runner.
     page.setDefaultTimeout(30_000);
     const errors = collectErrors(page);
@@ -101,6 +103,40 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
       expect(['stopped', 'completed']).toContain(final);
       await page.locator('[data-testid="run-item"][data-status="stopped"], [data-testid="run-item"][data-status="completed"]').first().waitFor();
       expect(await page.getByTestId('stop-button').isDisabled()).toBe(true);
+      expect(await page.getByTestId('toast').count()).toBe(0);
+      const firstId = await page.locator('[data-testid="run-item"]').first().getAttribute('data-run-id');
+
+      // A second run small enough to complete, so the compare chart has a finished run too.
+      await page.getByTestId('field-train-limit').fill('512');
+      await page.getByTestId('field-test-limit').fill('200');
+      await page.getByTestId('train-button').click();
+      await page.waitForFunction((id) => {
+        const item = document.querySelector('[data-testid="run-item"]');
+        return item?.getAttribute('data-run-id') !== id && item?.getAttribute('data-status') === 'completed';
+      }, firstId, { timeout: 90_000, polling: 250 });
+      const secondId = await page.locator('[data-testid="run-item"]').first().getAttribute('data-run-id');
+
+      await page.getByTestId('nav-runs').click();
+      const rows = page.getByTestId('runs-row');
+      await rows.nth(1).waitFor();
+      expect(await rows.count()).toBe(2);
+      for (let i = 0; i < 2; i++) await rows.nth(i).getByTestId('compare-check').check();
+      await page.waitForFunction(() => document.querySelector('[data-testid="compare-chart"]')?.getAttribute('data-series') === '2');
+
+      await page.locator(`[data-testid="runs-row"][data-run-id="${firstId}"]`).click();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 30_000 });
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+      expect(lines[0]).toMatch(/^kind,epoch,step,stepsPerEpoch,elapsedMs,loss,/);
+      expect(lines.length).toBeGreaterThan(1);
+
+      await page.locator(`[data-testid="runs-row"][data-run-id="${secondId}"]`).click();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-accuracy"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 30_000 });
+      await page.screenshot({ path: resultPath('slice-runs.png') });
+      await page.getByTestId('delete-run').click();
+      await page.getByTestId('confirm-ok').click();
+      await page.locator(`[data-testid="runs-row"][data-run-id="${secondId}"]`).waitFor({ state: 'detached' });
+      expect(await rows.count()).toBe(1);
       expect(await page.getByTestId('toast').count()).toBe(0);
     }
   });

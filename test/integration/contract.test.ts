@@ -113,6 +113,18 @@ function contractSuite(name: string, make: () => Promise<Harness>, host: 'web' |
       });
       await expect(h.api.getRun(42 as unknown as string)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     });
+
+    it('deleteRun refuses an active run and removes a finished one', async () => {
+      const live = await h.api.startRun({ preset: 'fake-slow', settings: { epochs: 5, trainLimit: 1000 } });
+      await expect(h.api.deleteRun(live.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('stop it before deleting') });
+      await h.api.stopRun(live.id);
+      const deleted = await h.api.deleteRun(live.id);
+      expect(deleted).toMatchObject({ id: live.id, status: 'stopped' });
+      expect((await h.api.listRuns()).map((r) => r.id)).not.toContain(live.id);
+      await expect(h.api.getRun(live.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(h.api.deleteRun(live.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(h.api.deleteRun('../escape' as string)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    });
   });
 }
 

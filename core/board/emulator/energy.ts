@@ -31,7 +31,7 @@ export const ENERGY_TABLES: Record<'horowitz45' | 'loihi', EnergyTable> = {
     id: 'loihi',
     label: 'Intel Loihi (published)',
     source:
-      'M. Davies et al., "Loihi: a neuromorphic manycore processor with on-chip learning", IEEE Micro 38(1), 2018, Table 1: synaptic spike op 23.6 pJ (min), 3.5 ns; neuron update 52 pJ (inactive) to 81 pJ (active), taken as 52 pJ; tile hop 3.0 pJ (E-W) to 4.0 pJ (N-S), taken as 3.5 pJ.',
+      'M. Davies et al., "Loihi: a neuromorphic manycore processor with on-chip learning", IEEE Micro 38(1), 2018, table of energy and performance figures (14 nm): synaptic spike op 23.6 pJ (minimum); neuron update taken as 52 pJ and a tile hop as 3.5 pJ (the paper gives separate active/inactive and E-W/N-S figures; these are rounded representatives, check the paper before quoting them).',
     synOpPj: 23.6,
     neuronUpdatePj: 52,
     hopPj: 3.5,

@@ -32,11 +32,9 @@ interface Core {
   layer: number;
   first: number;
   count: number;
-  /** [fanIn][count] rows of this core's neurons. */
-  weights: Int8Array | Int16Array;
-  /** int8 only: the same rows packed two neurons per word for accumulatePacked8 (else empty). */
-  packed: Int32Array;
-  accPacked: Int32Array;
+  /** The same rows packed several neurons per word (accumulatePacked). */
+  packed: PackedRows;
+  accPacked: Float64Array;
   bias: Int32Array;
   threshold: Int32Array;
   v: Int32Array;
@@ -101,9 +99,9 @@ export class MeshEngine {
               const o = wOff + (i * l.neurons + r.firstNeuron + j) * bytes;
               weights[i * r.count + j] = bytes === 1 ? wv.getInt8(o) : wv.getInt16(o, true);
             }
-          const packed = weights instanceof Int8Array ? packPairs(weights, l.fanIn, r.count) : new Int32Array(0);
+          const packed = packRows(weights, l.fanIn, r.count);
           return {
-            x: r.coreX, y: r.coreY, layer: li, first: r.firstNeuron, count: r.count, weights, bias, threshold, packed, accPacked: new Int32Array(packed.length / Math.max(1, l.fanIn)),
+            x: r.coreX, y: r.coreY, layer: li, first: r.firstNeuron, count: r.count, bias, threshold, packed, accPacked: new Float64Array(packed.words),
             v: new Int32Array(r.count), acc: new Int32Array(r.count), fifo: new Uint16Array(opts.fifoDepth), fifoLen: 0, spikeCounts: new Int32Array(r.count),
           };
         });
@@ -178,31 +176,10 @@ export class MeshEngine {
       for (const core of layer.cores) {
         const N = core.count;
         const acc = core.acc;
-        if (core.packed.length) accumulatePacked8(acc, core.accPacked, core.packed, core.fifo, core.fifoLen, N);
-        else accumulate16(acc, core.weights as Int16Array, core.fifo, core.fifoLen, N);
+        accumulatePacked(acc, core.accPacked, core.packed, core.fifo, core.fifoLen, N);
         c.synOps += core.fifoLen * N;
         c.neuronUpdates += N;
-        const v = core.v;
-        const thr = core.threshold;
-        const bias = core.bias;
-        const base = firedLen;
-        // The board neuron of quantise.ts, inlined (this loop and the one above are the hot path).
-        // Membranes are int32, so v >> k is the arithmetic shift of the spec (floor(v / 2^k)).
-        const { leakCode, leak, resetCode } = layer;
-        for (let j = 0; j < N; j++) {
-          const v0 = v[j];
-          const lv = leakCode === 1 ? v0 - (v0 >> leak) : leakCode === 2 ? (v0 > leak ? v0 - leak : v0 < -leak ? v0 + leak : 0) : v0;
-          let m = lv + acc[j] + bias[j];
-          if (m > satHi) m = satHi;
-          else if (m < satLo) m = satLo;
-          if (m >= thr[j]) {
-            fired[firedLen++] = core.first + j;
-            m = resetCode === 0 ? 0 : resetCode === 1 ? m - thr[j] : m;
-          }
-          v[j] = m;
-        }
-        const counts = core.spikeCounts;
-        for (let k = base; k < firedLen; k++) counts[fired[k] - core.first]++;
+        firedLen = updateNeurons(core, acc, layer.leakCode, layer.leak, layer.resetCode, satHi, satLo, fired, firedLen);
         const coreCycles = Math.ceil((core.fifoLen * N) / lanes) + Math.ceil(N / lanes);
         if (coreCycles > stageCycles) stageCycles = coreCycles;
       }
@@ -257,50 +234,100 @@ export class MeshEngine {
 }
 
 /**
- * int8 rows packed two per 32-bit word, each lane holding w + 128 (0..255) in 16 bits: SIMD within
- * a register (SWAR), so one JS integer add does two synaptic ops. A lane sums at most 257 events
- * before it could carry into the next (257 x 255 = 65535), so events are taken in batches of 257
- * and unpacked (minus the 128 bias per event) after each batch. Exact: same sums as accumulate16.
+ * The board neuron of quantise.ts for one core (leak, add, saturate, fire, reset); appends the ids
+ * that fired to `fired` and returns the new length. Membranes are int32, so v >> k is the
+ * arithmetic shift of the spec (floor(v / 2^k)). A separate small function so V8 optimises it
+ * on its own.
  */
-const PACK_BATCH = 257;
-
-function packPairs(w: Int8Array, fanIn: number, N: number): Int32Array {
-  const P = (N + 1) >> 1;
-  const out = new Int32Array(fanIn * P);
-  for (let i = 0; i < fanIn; i++)
-    for (let k = 0; k < P; k++) {
-      const lo = w[i * N + 2 * k] + 128;
-      // An odd last neuron pairs with a zero weight (lane value 128), unpacked and ignored.
-      const hi = 2 * k + 1 < N ? w[i * N + 2 * k + 1] + 128 : 128;
-      out[i * P + k] = lo | (hi << 16);
+function updateNeurons(core: Core, acc: Int32Array, leakCode: number, leak: number, resetCode: number, satHi: number, satLo: number, fired: Uint16Array, firedLen: number): number {
+  const v = core.v;
+  const thr = core.threshold;
+  const bias = core.bias;
+  const counts = core.spikeCounts;
+  const first = core.first;
+  const N = core.count;
+  let n = firedLen;
+  for (let j = 0; j < N; j++) {
+    const v0 = v[j];
+    const lv = leakCode === 1 ? v0 - (v0 >> leak) : leakCode === 2 ? (v0 > leak ? v0 - leak : v0 < -leak ? v0 + leak : 0) : v0;
+    let m = lv + acc[j] + bias[j];
+    if (m > satHi) m = satHi;
+    else if (m < satLo) m = satLo;
+    const t = thr[j];
+    if (m >= t) {
+      fired[n++] = first + j;
+      counts[j]++;
+      m = resetCode === 0 ? 0 : resetCode === 1 ? m - t : m;
     }
-  return out;
+    v[j] = m;
+  }
+  return n;
 }
 
-function accumulatePacked8(acc: Int32Array, accP: Int32Array, w: Int32Array, fifo: Uint16Array, n: number, N: number): void {
+/**
+ * Weight rows packed several neurons per float64 word (SIMD within a register): lane q of a word
+ * holds w + bias (bias 128 for int8, 32768 for int16, so lanes are non-negative) at bit offset
+ * q * bits, and one float64 add performs `lanes` synaptic ops. float64 integers are exact below
+ * 2^53, and a lane can absorb `batch` events before it would carry into the next one, so events are
+ * summed in batches and the lanes unpacked (minus bias x events) after each batch. The result is
+ * exactly the plain sum; the bit-exactness tests compare it with the reference simulator.
+ *   int8:  3 lanes x 17 bits (51 bits), batch 514  (514 x 255 < 2^17)
+ *   int16: 2 lanes x 26 bits (52 bits), batch 1024 (1024 x 65535 < 2^26)
+ */
+export interface PackedRows {
+  lanes: number;
+  /** 2^bits: the lane radix. */
+  radix: number;
+  bias: number;
+  batch: number;
+  /** Words per row. */
+  words: number;
+  data: Float64Array;
+}
+
+export function packRows(w: Int8Array | Int16Array, fanIn: number, N: number): PackedRows {
+  const int8 = w instanceof Int8Array;
+  const lanes = int8 ? 3 : 2;
+  const radix = 2 ** (int8 ? 17 : 26);
+  const bias = int8 ? 128 : 32768;
+  const batch = int8 ? 514 : 1024;
+  const words = Math.ceil(N / lanes);
+  const data = new Float64Array(fanIn * words);
+  for (let i = 0; i < fanIn; i++)
+    for (let k = 0; k < words; k++) {
+      let v = 0;
+      // Highest lane first (Horner); lanes past the last neuron hold a zero weight.
+      for (let q = lanes - 1; q >= 0; q--) {
+        const j = k * lanes + q;
+        v = v * radix + (j < N ? w[i * N + j] : 0) + bias;
+      }
+      data[i * words + k] = v;
+    }
+  return { lanes, radix, bias, batch, words, data };
+}
+
+function accumulatePacked(acc: Int32Array, accP: Float64Array, p: PackedRows, fifo: Uint16Array, n: number, N: number): void {
   acc.fill(0);
-  const P = accP.length;
-  for (let start = 0; start < n; start += PACK_BATCH) {
-    const end = Math.min(n, start + PACK_BATCH);
+  const P = p.words;
+  const w = p.data;
+  for (let start = 0; start < n; start += p.batch) {
+    const end = Math.min(n, start + p.batch);
     accP.fill(0);
     for (let e = start; e < end; e++) {
       const row = fifo[e] * P;
-      // | 0 keeps the add in int32 (wrapping is the intent), avoiding a float64 path.
-      for (let k = 0; k < P; k++) accP[k] = (accP[k] + w[row + k]) | 0;
+      for (let k = 0; k < P; k++) accP[k] += w[row + k];
     }
-    const off = 128 * (end - start);
+    const off = p.bias * (end - start);
+    const radix = p.radix;
+    // radix is a power of two, so multiplying by its inverse is exact (and much cheaper than %).
+    const inv = 1 / radix;
     for (let k = 0; k < P; k++) {
-      const word = accP[k];
-      acc[2 * k] += (word & 0xffff) - off;
-      if (2 * k + 1 < N) acc[2 * k + 1] += (word >>> 16) - off;
+      let v = accP[k];
+      for (let q = 0, j = k * p.lanes; q < p.lanes; q++, j++) {
+        const hi = Math.floor(v * inv);
+        if (j < N) acc[j] += v - hi * radix - off;
+        v = hi;
+      }
     }
-  }
-}
-
-function accumulate16(acc: Int32Array, w: Int16Array, fifo: Uint16Array, n: number, N: number): void {
-  acc.fill(0);
-  for (let e = 0; e < n; e++) {
-    const row = fifo[e] * N;
-    for (let j = 0; j < N; j++) acc[j] += w[row + j];
   }
 }

@@ -5,7 +5,10 @@ import { useApi } from '../api';
 import { LiveRunCache, type LiveRun } from '../lib/liveRuns';
 import { useToastStore } from './useToastStore';
 
-export type RunAction = 'start' | 'pause' | 'resume' | 'stop';
+export type RunAction = 'start' | 'pause' | 'resume' | 'stop' | 'delete';
+
+/** Statuses resumeRun accepts: a live pause, or a run whose worker is gone but whose checkpoint is kept. */
+const RESUMABLE: ReadonlySet<RunSummary['status']> = new Set(['paused', 'stopped', 'interrupted']);
 
 const ACTIVE: ReadonlySet<RunSummary['status']> = new Set(['queued', 'running', 'paused']);
 
@@ -26,7 +29,7 @@ export function isActive(run: RunSummary | null | undefined): boolean {
  * control action in flight, to disable buttons).
  * Actions: `refresh()`, `select(id)` (merges stored metrics from getRun with live events),
  * `start(request)` (starts and selects), `pause()`, `resume()`, `stop()` (act on the selected run),
- * `handleEvent(event)` (fed by useRunEvents).
+ * `remove(id)` (deleteRun; drops it from the list and the cache), `handleEvent(event)` (fed by useRunEvents).
  */
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
@@ -42,7 +45,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
   const canPause = computed(() => pending.value === null && (selected.value?.status === 'running' || selected.value?.status === 'queued'));
-  const canResume = computed(() => pending.value === null && selected.value?.status === 'paused');
+  const canResume = computed(() => pending.value === null && selected.value !== null && RESUMABLE.has(selected.value.status));
   const canStop = computed(() => pending.value === null && isActive(selected.value));
 
   function upsert(run: RunSummary): void {
@@ -163,6 +166,22 @@ export const useRunsStore = defineStore('runs', () => {
   const resume = (): Promise<RunSummary | null> => withSelected('resume', (id) => useApi().resumeRun(id));
   const stop = (): Promise<RunSummary | null> => withSelected('stop', (id) => useApi().stopRun(id));
 
+  /** Deletes a finished run. The server refuses active runs with CONFLICT; the toast says so. */
+  async function remove(id: string): Promise<boolean> {
+    const done = await control('delete', () => useApi().deleteRun(id));
+    if (!done) return false;
+    runs.value = runs.value.filter((r) => r.id !== id);
+    cache.delete(id);
+    if (selectedId.value === id) {
+      selectedId.value = null;
+      selectedConfig.value = null;
+      live.value = null;
+      progress.value = null;
+      notifyLive(id);
+    }
+    return true;
+  }
+
   return {
     runs,
     selectedId,
@@ -183,5 +202,6 @@ export const useRunsStore = defineStore('runs', () => {
     pause,
     resume,
     stop,
+    remove,
   };
 });

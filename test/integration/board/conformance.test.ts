@@ -69,3 +69,22 @@ describe.each(factories)('conformance over %s', (_name, make) => {
     expect(r.counters.ticks).toBe(12);
   }, 12_000);
 });
+
+describe.skipIf(!hasSocat)('discovery', () => {
+  it('a pty with the emulator behind it is a board; one with nothing behind it is not', async () => {
+    const { probePort } = await import('../../../core/board/discovery');
+    const live = await openPtyPair();
+    const silent = await openPtyPair();
+    cleanups.push(() => live.close(), () => silent.close());
+    const board = await SerialTransport.open({ path: live.boardPath });
+    const emu = new BoardEmulator(board);
+    cleanups.push(() => emu.close());
+    const yes = await probePort(live.hostPath, { timeoutMs: 400 });
+    expect(yes.isBoard).toBe(true);
+    expect(yes.capabilities?.boardId).toBe('spikelab-emulator');
+    const no = await probePort(silent.hostPath, { timeoutMs: 200 });
+    expect(no.isBoard).toBe(false);
+    expect(no.reason).toMatch(/BOARD_TIMEOUT/);
+    expect((await probePort('/nonexistent/tty')).isBoard).toBe(false);
+  }, 10_000);
+});

@@ -172,6 +172,14 @@ describe('sessions: in-process board, heartbeat, unplug and resume', () => {
     const q = quantiseNetwork(makeNetwork(mlpSpec([40, 20, 4]), 2));
     expect(await b.client.ensureCommitted(q)).toBe('uploaded');
     expect(await b.client.ensureCommitted(q)).toBe('already-active');
+    const x = poissonInput(40, 10, 9);
+    const r = await b.client.runModel(q, x);
+    const want = new QuantReference(q).run(x).outputCounts;
+    expect(r.outputCounts).toEqual([...want]);
+    expect(r.outputCounts[r.predicted]).toBe(Math.max(...want));
+    expect(r.estimates.loihi.estimate).toBe(true);
+    expect(r.estimates.horowitz45.energyJ).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(r)).counters.ticks).toBe(10);
   });
 
   it('after an unplug mid-operation, a reconnected client resumes from the intact shadow image', async () => {

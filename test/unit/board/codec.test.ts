@@ -67,7 +67,7 @@ describe('CRC-32C (Castagnoli)', () => {
 
 describe('frames', () => {
   it('encodes the documented example frame byte for byte', () => {
-    // PING seq 1 with nonce 0x12345678 (docs/board-protocol.md, example 1).
+    // PING seq 1 with nonce 0x12345678 (the PING example of docs/board-protocol.md).
     const w = encodeFrame(0x02, 0x01, 0x0001, hex('78 56 34 12'));
     const raw = hex('01 02 01 01 00 04 00 78 56 34 12');
     // Cross-checked with an independent bitwise CRC-32C and COBS written in Python.

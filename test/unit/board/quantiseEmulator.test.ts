@@ -6,6 +6,7 @@ import { buildImage } from '../../../core/board/image';
 import { zeroCounters, type Capabilities } from '../../../core/board/messages';
 import { checkCapabilities, extractFloatLayers, networkConfig, quantiseNetwork, QuantiseError, type QuantNetwork } from '../../../core/board/quantise';
 import { applyLeak, QuantReference, runFloatChain } from '../../../core/board/referenceSim';
+import { Rng } from '../../../core/snn/rng';
 import type { NeuronSpec } from '../../../core/snn/spec';
 import { makeNetwork, mlpSpec, poissonInput } from './helpers';
 
@@ -49,14 +50,15 @@ describe('quantiser and emulator', () => {
     expect(eng.counters.hops).toBeGreaterThan(0);
   });
 
-  it('dense input (more events per tick than one packed batch of 257) stays bit-exact', () => {
-    const net = makeNetwork(mlpSpec([600, 30, 6]), 9, 1);
-    const q = quantiseNetwork(net, { weightBits: 8 });
-    const c = { ...caps, maxFanIn: 1024 };
+  it.each([[8, 600, 514], [16, 1100, 1024]] as const)('int%i, %i inputs almost all firing (more events than one packed batch of %i) stays bit-exact', (wb, inputs, batch) => {
+    const net = makeNetwork(mlpSpec([inputs, 30, 6]), 9, 1);
+    const q = quantiseNetwork(net, { weightBits: wb });
     const ref = new QuantReference(q);
-    const eng = engineFor(q, c);
-    for (const ids of poissonInput(600, 30, 77, 1)) {
-      expect(ids.length).toBeGreaterThan(257);
+    const eng = engineFor(q, { ...caps, maxFanIn: 2048, fifoDepth: 2048 });
+    const rng = new Rng(77);
+    for (let t = 0; t < 20; t++) {
+      const ids = Uint16Array.from(Array.from({ length: inputs }, (_, i) => i).filter(() => rng.next() < 0.97));
+      expect(ids.length).toBeGreaterThan(batch);
       ref.step(ids);
       eng.tick(ids, () => {});
       expect([...eng.membranes(0)]).toEqual([...ref.v[0]]);

@@ -33,6 +33,11 @@ function mockApi() {
       if (failStop) throw failStop;
       return { ...summary(id), status: 'stopped' };
     },
+    deleteRun: async (id) => {
+      calls.push(`delete ${id}`);
+      if (id === 'busy') throw new ApiError('CONFLICT', `run ${id} is running; stop it before deleting`);
+      return { ...summary(id), status: 'completed' };
+    },
     onRunEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -149,5 +154,34 @@ describe('useRunsStore history reconciliation', () => {
     s.handleEvent({ type: 'status', run: summary('r1', 'completed') });
     await new Promise((r) => setTimeout(r, 0));
     expect(m.calls.filter((c) => c === 'getRun r1')).toHaveLength(2);
+  });
+
+  it('remove() deletes a run, clears the selection, and toasts a CONFLICT', async () => {
+    setActivePinia(createPinia());
+    const m = mockApi();
+    provideApi(m.api);
+    const s = useRunsStore();
+    await s.refresh();
+    m.details.set('old', detail('old'));
+    await s.select('old');
+    expect(await s.remove('old')).toBe(true);
+    expect(s.runs.map((r) => r.id)).toEqual(['new']);
+    expect(s.selectedId).toBeNull();
+    expect(s.live).toBeNull();
+    expect(await s.remove('busy')).toBe(false);
+    expect(useToastStore().toasts[0]).toMatchObject({ code: 'CONFLICT' });
+    expect(m.calls).toContain('delete old');
+  });
+
+  it('canResume allows stopped and interrupted runs, not completed ones', async () => {
+    setActivePinia(createPinia());
+    const m = mockApi();
+    provideApi(m.api);
+    const s = useRunsStore();
+    for (const [status, ok] of [['stopped', true], ['interrupted', true], ['paused', true], ['completed', false], ['running', false]] as const) {
+      m.details.set(status, { ...detail(status), summary: summary(status, status) });
+      await s.select(status);
+      expect(s.canResume, status).toBe(ok);
+    }
   });
 });

@@ -12,7 +12,7 @@ const presets: PresetSummary[] = [
 
 function api(list: () => Promise<PresetSummary[]>): SpikeLabApi {
   const never = (): Promise<never> => Promise.reject(new ApiError('INTERNAL', 'not used'));
-  return { getAppInfo: never, listPresets: list, listRuns: never, getRun: never, startRun: never, pauseRun: never, resumeRun: never, stopRun: never, onRunEvent: () => () => undefined };
+  return { getAppInfo: never, listPresets: list, listRuns: never, getRun: never, startRun: never, pauseRun: never, resumeRun: never, stopRun: never, deleteRun: never, onRunEvent: () => () => undefined };
 }
 
 /** Minimal in-memory Storage; Node 20 has no localStorage. */
