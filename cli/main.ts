@@ -5,7 +5,9 @@
 import { ApiError } from '../core/api/contract';
 import { UsageError } from './args';
 import { benchCommand } from './commands/bench';
+import { boardCommand } from './commands/board';
 import { dataCommand } from './commands/data';
+import { emulateCommand } from './commands/emulate';
 import { evalCommand } from './commands/eval';
 import { runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
@@ -33,6 +35,13 @@ Usage:
       Format, resolution, events, duration, polarity counts (file) or per-class counts (folder).
   spikelab data frames <file> --frames N --out FILE.png [--scale K]
       Cut the recording into N time bins and write them side by side (ON green, OFF red).
+  spikelab board list|info|upload|run|emulator [options]
+      Talk to a neuromorphic board on a serial port (\`spikelab board help\` for details):
+      board info --port P, board upload --port P --model M,
+      board run --port P --model M --input FILE [--json], board emulator (--port PATH | --pty).
+  spikelab emulate --model M (--input FILE | --mnist-test-index N) [--json]
+      Run one sample on the board emulator in-process (same output as board run).
+      M: run id, run folder or model-spec JSON + .safetensors; FILE: {"ticks": T, "events": [[t, id], ...]}.
   spikelab bench <suite> [--json]
       Run benchmark suite bench/<suite>.
   spikelab help
@@ -63,6 +72,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await dataCommand(rest, io);
       case 'eval':
         return await evalCommand(rest, io);
+      case 'board':
+        return await boardCommand(rest, io);
+      case 'emulate':
+        return await emulateCommand(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
