@@ -8,12 +8,11 @@ import { listBoards } from '../../core/board/discovery';
 import type { EmulatorOptions } from '../../core/board/emulator/boardEmulator';
 import { serveEmulatorOnPort } from '../../core/board/emulator/standalone';
 import type { Capabilities } from '../../core/board/messages';
-import { checkCapabilities } from '../../core/board/quantise';
 import { openPtyPair, type PtyPair } from '../../core/board/transportPty';
 import { SerialTransport } from '../../core/board/transportSerial';
 import { UsageError, parseArgs } from '../args';
 import type { CliIo } from '../io';
-import { CliError, INPUT_HELP, formatRunOutput, loadInput, loadModel, runOutput } from './emulate';
+import { CliError, INPUT_HELP, formatRunOutput, loadInput, loadModel, requireFits, runOutput } from './emulate';
 
 export const BOARD_HELP = `Usage:
   spikelab board list [--timeout MS] [--json]
@@ -140,11 +139,7 @@ export async function boardCommand(argv: readonly string[], io: CliIo, cwd = pro
       const client = await connect(flags.port, flags.baud, flags.timeout, name);
       const bar = uploadProgress(io);
       try {
-        const violations = checkCapabilities(model.q, client.capabilities);
-        if (violations.length) {
-          for (const v of violations) io.stderr.write(`spikelab: capability: ${v.layer ? `[${v.layer}] ` : ''}${v.message}\n`);
-          throw new CliError(`model ${model.ref} does not fit board ${client.capabilities.boardId} (${violations.length} problem${violations.length > 1 ? 's' : ''} above)`);
-        }
+        requireFits(io, model, client.capabilities);
         const action = await client.ensureCommitted(model.q, (p) => bar.update(p));
         bar.done();
         if (name === 'upload') {

@@ -16,7 +16,8 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ModelRunResult } from '../../core/board/client';
 import { openInProcessBoard } from '../../core/board/emulator/inProcess';
 import { encodeSample } from '../../core/board/evaluate';
-import { quantiseNetwork, type QuantNetwork } from '../../core/board/quantise';
+import type { Capabilities } from '../../core/board/messages';
+import { checkCapabilities, quantiseNetwork, type QuantNetwork } from '../../core/board/quantise';
 import { loadMnist } from '../../core/data/mnist';
 import { resolveWorkspaceRoot } from '../../core/lab/workspace';
 import { isValidRunId } from '../../core/lab/runStore';
@@ -151,6 +152,14 @@ export async function loadInput(
   return { ticks: spikes.length, spikes, label: mn.labels[index], source: `mnist-test[${index}]` };
 }
 
+/** The capability check before upload: one stderr line per violation, then a CliError (exit 1). */
+export function requireFits(io: CliIo, model: LoadedModel, caps: Capabilities): void {
+  const violations = checkCapabilities(model.q, caps);
+  if (!violations.length) return;
+  for (const v of violations) io.stderr.write(`spikelab: capability: ${v.layer ? `[${v.layer}] ` : ''}${v.message}\n`);
+  throw new CliError(`model ${model.ref} does not fit board ${caps.boardId} (${violations.length} problem${violations.length > 1 ? 's' : ''} above)`);
+}
+
 export interface RunOutput extends ModelRunResult {
   model: string;
   input: string;
@@ -190,6 +199,7 @@ export async function emulateCommand(argv: readonly string[], io: CliIo, cwd = p
   const input = await loadInput(model, flags, cwd, 'emulate');
   const board = await openInProcessBoard();
   try {
+    requireFits(io, model, board.client.capabilities);
     await board.client.ensureCommitted(model.q);
     const r = await board.client.runModel(model.q, input.spikes);
     const out = runOutput(model, input, r, `${board.client.capabilities.boardId} (in-process)`);

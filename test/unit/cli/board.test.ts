@@ -91,6 +91,19 @@ describe('spikelab emulate', () => {
     expect(missing.err).toMatch(/no-such-run.*no such file, folder or run/);
   });
 
+  it('a model beyond the board limits: one line per violation, exit 1', async () => {
+    const big = mlpSpec([1100, 20, 5], undefined, 4);
+    writeFileSync(join(t.dir, 'big.json'), JSON.stringify(big));
+    writeFileSync(join(t.dir, 'big.safetensors'), makeNetwork(big, 2).saveWeights());
+    const empty = join(t.dir, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ ticks: 4, events: [] }));
+    const r = await cli(['emulate', '--model', join(t.dir, 'big.json'), '--input', empty, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/capability: \[.*\] layer ".*" has fan-in 1100; the board allows at most 1024/);
+    expect(r.err).toContain('does not fit board spikelab-emulator (1 problem above)');
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['emulate', '--input', inputFile])).code).toBe(2);
     const both = await cli(['emulate', '--model', 'x', '--input', inputFile, '--mnist-test-index', '0']);
