@@ -102,7 +102,7 @@ const PRESETS: Preset[] = [
         'Event recordings cut into T time-bin frames with 2 polarity channels (34x34) fed one frame per step: 12C5-P2-32C5-P2-128FC-10FC LIF network, surrogate-gradient BPTT, Adam. Train with --data <N-MNIST folder>; 20% of each class is held out for validation when the folder has no test split.',
       dataset: 'nmnist',
       method: 'bptt',
-      defaults: { epochs: 15, batchSize: 32, learningRate: 2e-3, timesteps: 10, seed: 1, trainLimit: null, testLimit: null },
+      defaults: { epochs: 24, batchSize: 32, learningRate: 2e-3, timesteps: 10, seed: 1, trainLimit: null, testLimit: null },
     },
     model: {
       format: MODEL_SPEC_FORMAT,
