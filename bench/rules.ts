@@ -71,12 +71,17 @@ export async function run(opts: { json: boolean }): Promise<BenchRow[]> {
       process.stdout.write(`${name}: ${(r.accuracy * 100).toFixed(2)} % on ${test.count} test images after ${epochs} epoch(s) of ${train.count} images; train ${r.trainSeconds.toFixed(0)} s, eval ${r.evalSeconds.toFixed(0)} s, wall ${wall.toFixed(0)} s\n`);
     }
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+  // With --json the caller (the CLI, or the entry point below) prints the rows.
   return rows;
 }
 
 if (require.main === module) {
-  run({ json: process.argv.includes('--json') }).catch((e: unknown) => {
+  const json = process.argv.includes('--json');
+  run({ json })
+    .then((rows) => {
+      if (json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    })
+    .catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(1);
   });

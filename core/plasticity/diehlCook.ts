@@ -29,6 +29,13 @@ export interface DiehlCookParams {
   vResetE: number;
   vThreshE: number;
   refracE: number;
+  /**
+   * After a spike the excitatory threshold stays closed this long. The authors' Brian code gates
+   * firing on a timer that runs at 0.1 s/s (`dtimer/dt = 0.1`, `timer > refrac_e`), which makes
+   * this 10 x refrac_e = 50 ms although the membrane integrates again after 5 ms. Off (0) by
+   * default: at 5000 training images it measured 63.2 % against 66.7 % without it (1 seed).
+   */
+  thresholdLockMs: number;
   tauE: number;
   vRestI: number;
   vResetI: number;
@@ -67,6 +74,7 @@ export const DIEHL_COOK_DEFAULTS: DiehlCookParams = {
   vResetE: -65,
   vThreshE: -52,
   refracE: 5,
+  thresholdLockMs: 0,
   tauE: 100,
   vRestI: -60,
   vResetI: -45,
@@ -112,6 +120,7 @@ export class DiehlCookNetwork {
   private readonly ge: Float64Array;
   private readonly gi: Float64Array;
   private readonly refr: Int32Array;
+  private readonly lock: Int32Array;
   private readonly post1: Float64Array;
   private readonly post2: Float64Array;
   private readonly vI: Float64Array;
@@ -143,6 +152,7 @@ export class DiehlCookNetwork {
     this.ge = new Float64Array(N);
     this.gi = new Float64Array(N);
     this.refr = new Int32Array(N);
+    this.lock = new Int32Array(N);
     this.post1 = new Float64Array(N);
     this.post2 = new Float64Array(N);
     this.vI = new Float64Array(N);
@@ -204,7 +214,7 @@ export class DiehlCookNetwork {
   private simulate(learn: boolean, raster?: RasterSink): number {
     const p = this.p;
     const N = p.nExc;
-    const { w, theta, v, ge, gi, refr, post1, post2, vI, geI, giI, refrI, preLast, preDecay, fired, firedI, counts } = this;
+    const { w, theta, v, ge, gi, refr, lock, post1, post2, vI, geI, giI, refrI, preLast, preDecay, fired, firedI, counts } = this;
     const ev = this.events;
     const dt = p.dtMs;
     const dGe = Math.exp(-dt / p.tauGe);
@@ -214,6 +224,7 @@ export class DiehlCookNetwork {
     const kE = dt / p.tauE;
     const kI = dt / p.tauI;
     const refrE = Math.round(p.refracE / dt);
+    const lockE = Math.round(p.thresholdLockMs / dt);
     const refrIn = Math.round(p.refracI / dt);
     const { nuPre, nuPost, wMax, vRestE, vResetE, vThreshE, eInhE, vRestI, vResetI, vThreshI, eInhI, wExcInh, wInhExc, thetaPlus, nInput } = p;
     v.fill(vRestE);
@@ -223,6 +234,7 @@ export class DiehlCookNetwork {
     geI.fill(0);
     giI.fill(0);
     refr.fill(0);
+    lock.fill(0);
     refrI.fill(0);
     post1.fill(0);
     post2.fill(0);
@@ -255,14 +267,16 @@ export class DiehlCookNetwork {
       }
       let nFired = 0;
       for (let j = 0; j < N; j++) {
+        if (lock[j] > 0) lock[j]--;
         if (refr[j] > 0) {
           refr[j]--;
         } else {
           const vj = v[j];
           v[j] = vj + kE * (vRestE - vj - ge[j] * vj + gi[j] * (eInhE - vj));
-          if (v[j] > vThreshE + theta[j]) {
+          if (lock[j] === 0 && v[j] > vThreshE + theta[j]) {
             v[j] = vResetE;
             refr[j] = refrE;
+            lock[j] = lockE;
             fired[nFired++] = j;
           }
         }
