@@ -15,6 +15,7 @@
  */
 import type { Conv2dGeometry } from '../kernels/types';
 import type { Rng } from '../rng';
+import { BufferPool } from './bufferPool';
 import { LayerShapeError, LayerStateError } from './errors';
 import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layer';
 
@@ -72,6 +73,11 @@ export class Conv2dLayer implements Layer {
   private cols: Float32Array;
   private dcols: Float32Array;
   private cachedInput: Float32Array | null = null;
+  /**
+   * Output and input-gradient buffers reused across steps: at T·B = 512 a conv output is tens of
+   * MB, and a fresh one per step costs page faults and zero-fill (valid until the next forward/backward).
+   */
+  private readonly pool = new BufferPool();
   private cachedBatch = 0;
 
   constructor(
@@ -138,22 +144,19 @@ export class Conv2dLayer implements Layer {
     const n = this.batchOf(x);
     const inSize = this.inC * this.inH * this.inW;
     const outSize = this.filters * this.outHW;
-    const out = new Float32Array(n * outSize);
+    // Every element is written: by the GEMM (beta = 0), or by the bias fill it accumulates onto.
+    const out = this.pool.get(ctx, 'out', n * outSize);
     const cg = this.inC / this.groups;
     const fg = this.filters / this.groups;
     const k = ctx.kernels;
+    // With a bias, each output plane starts as its bias (a fill) and the GEMM accumulates onto it
+    // (beta = 1), instead of a second read-modify-write pass over the whole T·B output.
+    const bias = this.biasParam ? this.biasParam.value : null;
     for (let s = 0; s < n; s++) {
+      if (bias) for (let f = 0; f < this.filters; f++) out.fill(bias[f], s * outSize + f * this.outHW, s * outSize + (f + 1) * this.outHW);
       for (let g = 0; g < this.groups; g++) {
         k.im2col(this.geom, x.data, s * inSize + g * cg * this.inH * this.inW, this.cols, 0);
-        k.gemm(false, false, fg, this.outHW, this.colRows, 1, this.weight.value, g * fg * this.colRows, this.cols, 0, 0, out, s * outSize + g * fg * this.outHW);
-      }
-      if (this.biasParam) {
-        const b = this.biasParam.value;
-        for (let f = 0; f < this.filters; f++) {
-          const base = s * outSize + f * this.outHW;
-          const bf = b[f];
-          for (let i = 0; i < this.outHW; i++) out[base + i] += bf;
-        }
+        k.gemm(false, false, fg, this.outHW, this.colRows, 1, this.weight.value, g * fg * this.colRows, this.cols, 0, bias ? 1 : 0, out, s * outSize + g * fg * this.outHW);
       }
     }
     this.cachedInput = ctx.training ? x.data : null;
@@ -171,7 +174,9 @@ export class Conv2dLayer implements Layer {
     const fg = this.filters / this.groups;
     const gy = gradOut.data;
     const wantDx = this.opts.inputGrad ?? true;
-    const dx = new Float32Array(wantDx ? n * inSize : 0);
+    const dx = this.pool.get(ctx, 'dx', wantDx ? n * inSize : 0);
+    // col2im accumulates.
+    dx.fill(0);
     const k = ctx.kernels;
     for (let s = 0; s < n; s++) {
       for (let g = 0; g < this.groups; g++) {

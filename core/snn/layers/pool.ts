@@ -5,6 +5,7 @@
  */
 import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layer';
 import { convOutSize } from './conv2d';
+import { BufferPool } from './bufferPool';
 import { LayerShapeError, LayerStateError } from './errors';
 
 export interface PoolOptions {
@@ -20,6 +21,8 @@ abstract class PoolBase implements Layer {
   protected readonly outH: number;
   protected readonly outW: number;
   protected batch = 0;
+  /** Output and input-gradient buffers reused across steps (valid until the next forward/backward). */
+  protected readonly pool = new BufferPool();
 
   constructor(
     readonly name: string,
@@ -71,13 +74,34 @@ abstract class PoolBase implements Layer {
 export class AvgPoolLayer extends PoolBase {
   readonly type = 'avgpool';
 
-  forward(x: Tensor, _ctx?: ForwardContext): Tensor {
+  forward(x: Tensor, ctx?: ForwardContext): Tensor {
     const planes = this.planes(x);
     const { size, stride } = this.opts;
     const inPlane = this.h * this.w;
     const outPlane = this.outH * this.outW;
-    const out = new Float32Array(planes * outPlane);
+    const out = this.pool.get(ctx, 'out', planes * outPlane);
     const inv = 1 / (size * size);
+    const xd = x.data;
+    if (size === 2 && stride === 2) {
+      // The common 2x2/2 case unrolled (same summation order as the general loop, so the same
+      // values): over a conv layer's whole T·B output this loop is a large share of the step.
+      const w = this.w;
+      const outW = this.outW;
+      for (let p = 0; p < planes; p++) {
+        const ib = p * inPlane;
+        const ob = p * outPlane;
+        for (let oy = 0; oy < this.outH; oy++) {
+          const r0 = ib + 2 * oy * w;
+          const r1 = r0 + w;
+          const o = ob + oy * outW;
+          for (let ox = 0; ox < outW; ox++) {
+            const c = 2 * ox;
+            out[o + ox] = (xd[r0 + c] + xd[r0 + c + 1] + xd[r1 + c] + xd[r1 + c + 1]) * inv;
+          }
+        }
+      }
+      return this.outTensor(x, out);
+    }
     for (let p = 0; p < planes; p++) {
       const ib = p * inPlane;
       for (let oy = 0; oy < this.outH; oy++) {
@@ -94,18 +118,45 @@ export class AvgPoolLayer extends PoolBase {
     return this.outTensor(x, out);
   }
 
-  backward(gradOut: Tensor, _ctx?: ForwardContext): Tensor {
+  backward(gradOut: Tensor, ctx?: ForwardContext): Tensor {
     const planes = this.batch * this.c;
     const { size, stride } = this.opts;
     const inPlane = this.h * this.w;
     const outPlane = this.outH * this.outW;
-    const dx = new Float32Array(planes * inPlane);
+    const dx = this.pool.get(ctx, 'dx', planes * inPlane);
     const inv = 1 / (size * size);
+    const gd = gradOut.data;
+    if (size === 2 && stride === 2) {
+      // Non-overlapping windows: every input element gets at most one window's share, so it is
+      // written, not accumulated; only the floor-mode remainder (odd H or W) needs zeros.
+      if (this.h % 2 !== 0 || this.w % 2 !== 0) dx.fill(0);
+      const w = this.w;
+      const outW = this.outW;
+      for (let p = 0; p < planes; p++) {
+        const ib = p * inPlane;
+        const ob = p * outPlane;
+        for (let oy = 0; oy < this.outH; oy++) {
+          const r0 = ib + 2 * oy * w;
+          const r1 = r0 + w;
+          const o = ob + oy * outW;
+          for (let ox = 0; ox < outW; ox++) {
+            const g = gd[o + ox] * inv;
+            const c = 2 * ox;
+            dx[r0 + c] = g;
+            dx[r0 + c + 1] = g;
+            dx[r1 + c] = g;
+            dx[r1 + c + 1] = g;
+          }
+        }
+      }
+      return { data: dx, shape: [gradOut.shape[0], gradOut.shape[1], this.c, this.h, this.w] };
+    }
+    dx.fill(0);
     for (let p = 0; p < planes; p++) {
       const ib = p * inPlane;
       for (let oy = 0; oy < this.outH; oy++) {
         for (let ox = 0; ox < this.outW; ox++) {
-          const g = gradOut.data[p * outPlane + oy * this.outW + ox] * inv;
+          const g = gd[p * outPlane + oy * this.outW + ox] * inv;
           for (let ky = 0; ky < size; ky++) {
             const row = ib + (oy * stride + ky) * this.w + ox * stride;
             for (let kx = 0; kx < size; kx++) dx[row + kx] += g;
