@@ -3,8 +3,11 @@
  * collection. playwright-core drives the system Chromium, so no browser download is needed.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveStatic } from '../../host/web/staticFiles';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -42,4 +45,15 @@ export function collectErrors(page: Page): string[] {
 export function resultPath(name: string): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   return join(RESULTS_DIR, name);
+}
+
+/**
+ * Serves the built renderer with the web host's own static handler on a free loopback port, for
+ * tests that drive the UI against the scripted in-page API instead of a real lab service.
+ */
+export async function serveRenderer(): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => serveStatic(RENDERER_DIR, req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { base, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

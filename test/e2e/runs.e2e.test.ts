@@ -5,12 +5,9 @@
  * view in both themes go to test-results/.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../../host/web/staticFiles';
-import { browserSkipReason, collectErrors, launchBrowser, RENDERER_DIR, resultPath } from './browser';
+import { browserSkipReason, collectErrors, launchBrowser, resultPath, serveRenderer } from './browser';
 import { installMockApi, type MockOptions } from './mockApi';
 
 const skip = browserSkipReason();
@@ -19,20 +16,19 @@ if (skip) console.warn(`[runs.e2e] SKIPPED: ${skip}`);
 const LIGHT_LOAD: MockOptions = { spikesPerSnapshot: 500, neurons: 200, timesteps: 25, batchMs: 80 };
 
 describe.skipIf(skip !== null)('runs browser and shortcuts (mock API)', () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
   let base = '';
   let browser: Browser;
 
   beforeAll(async () => {
-    server = createServer((req, res) => serveStatic(RENDERER_DIR, req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server = await serveRenderer();
+    base = server.base;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await server?.close();
   });
 
   async function open(colorScheme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; errors: string[] }> {

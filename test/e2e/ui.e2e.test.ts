@@ -4,12 +4,9 @@
  * reach quickly: 100k-spike rasters and frame rate, validation, failure toasts, theme persistence
  * and opening a finished run.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../../host/web/staticFiles';
-import { browserSkipReason, collectErrors, launchBrowser, RENDERER_DIR, resultPath } from './browser';
+import { browserSkipReason, collectErrors, launchBrowser, resultPath, serveRenderer } from './browser';
 import { installMockApi, type MockOptions } from './mockApi';
 
 const skip = browserSkipReason();
@@ -20,20 +17,19 @@ if (skip) console.warn(`[ui.e2e] SKIPPED: ${skip}`);
 const DENSE: MockOptions = { spikesPerSnapshot: 7500, neurons: 1000, timesteps: 25, batchMs: 60 };
 
 describe.skipIf(skip !== null)('renderer UI (mock API)', () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
   let base = '';
   let browser: Browser;
 
   beforeAll(async () => {
-    server = createServer((req, res) => serveStatic(RENDERER_DIR, req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server = await serveRenderer();
+    base = server.base;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await server?.close();
   });
 
   async function open(opts: MockOptions = DENSE, viewport = { width: 1440, height: 900 }, colorScheme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; errors: string[] }> {
