@@ -7,6 +7,18 @@
  * imports, only types and plain constants, so the renderer, the preload and the core can all import it.
  */
 import type { ModelSpec } from '../snn/spec';
+import { BOARD_CHANNELS, type BoardApi, type BoardProgress } from './contractBoard';
+import { DATA_CHANNELS, type DataApi } from './contractData';
+import { METHODS_CHANNELS, PLASTICITY_CHANNELS, type CurveEvent, type MethodsApi, type PlasticityApi, type PlasticityEvent } from './contractMethods';
+import { MODELS_CHANNELS, type ModelsApi } from './contractModels';
+import { PROBE_CHANNELS, type ProbeApi } from './contractProbe';
+
+export type * from './contractBoard';
+export type * from './contractData';
+export type * from './contractMethods';
+export type * from './contractModels';
+export type * from './contractProbe';
+export { EMULATOR_PORT } from './contractBoard';
 
 export const API_VERSION = 1;
 
@@ -52,6 +64,12 @@ export interface TrainRequest {
   name?: string;
   /** Train on an event dataset folder instead of the preset's built-in dataset (event presets). */
   data?: EventDataRef;
+  /** Training method (see listMethods); defaults to the preset's. */
+  method?: string;
+  /** The method's hyperparameters (validated against its option table); absent keys take defaults. */
+  methodOptions?: Record<string, unknown>;
+  /** A model from the builder instead of the preset's; must fit the preset's dataset (input shape, classes). */
+  model?: ModelSpec;
 }
 
 /** An event dataset on disk: a folder, and a `file,label` CSV where the folder has none of its own. */
@@ -72,6 +90,8 @@ export interface RunConfig {
   settings: TrainSettings;
   /** Event dataset the run trains on (absent: the preset's dataset). */
   data?: EventDataRef;
+  /** Method hyperparameters as given (validated by the method); absent = defaults. */
+  methodOptions?: Record<string, unknown>;
 }
 
 export type RunStatus =
@@ -140,6 +160,9 @@ export interface SpikeSnapshot {
   ids: number[];
   /** True when the raster was cut to fit the event budget. */
   truncated: boolean;
+  /** Membrane traces of a few neurons of this layer over the T steps, where the method records them. */
+  membrane?: { neuron: number; values: number[] }[];
+  threshold?: number | null;
 }
 
 export interface RunProgress {
@@ -155,11 +178,15 @@ export type RunEvent =
   | { type: 'status'; run: RunSummary }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metric'; runId: string; metric: MetricRecord }
-  | { type: 'spikes'; snapshot: SpikeSnapshot };
+  | { type: 'spikes'; snapshot: SpikeSnapshot }
+  | CurveEvent
+  | PlasticityEvent
+  | BoardProgress;
 
 export type Unsubscribe = () => void;
 
-export interface SpikeLabApi {
+/** The core run API plus one interface per domain (contract*.ts files beside this one). */
+export interface SpikeLabApi extends ModelsApi, MethodsApi, PlasticityApi, DataApi, BoardApi, ProbeApi {
   getAppInfo(): Promise<AppInfo>;
   listPresets(): Promise<PresetSummary[]>;
   listRuns(): Promise<RunSummary[]>;
@@ -187,6 +214,12 @@ export const API_CHANNELS = {
   stopRun: 'runs:stop',
   deleteRun: 'runs:delete',
   runEvent: 'runs:event',
+  ...MODELS_CHANNELS,
+  ...METHODS_CHANNELS,
+  ...PLASTICITY_CHANNELS,
+  ...DATA_CHANNELS,
+  ...BOARD_CHANNELS,
+  ...PROBE_CHANNELS,
 } as const satisfies Record<Exclude<keyof SpikeLabApi, 'onRunEvent'> | 'runEvent', string>;
 
 export type ApiErrorCode =

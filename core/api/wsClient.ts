@@ -4,6 +4,7 @@
  * calls in flight when the socket drops reject with ApiError('TRANSPORT') because the server may or
  * may not have run them, and only the caller can decide whether repeating is safe.
  */
+import { domainCalls } from './domainCalls';
 import { ApiError, type RunEvent, type SpikeLabApi, type Unsubscribe } from './contract';
 import { WS_PATH, parseServerMessage, type CallMethod, type WsCall } from './wsProtocol';
 
@@ -171,6 +172,7 @@ export function createWsClient(url: string, opts: WsClientOptions = {}): WsClien
     resumeRun: (runId) => call('resumeRun', [runId]),
     stopRun: (runId) => call('stopRun', [runId]),
     deleteRun: (runId) => call('deleteRun', [runId]),
+    ...domainCalls((method, args) => call(method, args)),
     onRunEvent(listener): Unsubscribe {
       listeners.add(listener);
       return () => {

@@ -11,7 +11,8 @@ export const WS_PATH = '/ws';
 
 export type CallMethod = Exclude<keyof SpikeLabApi, 'onRunEvent'>;
 
-export const CALL_METHODS: readonly CallMethod[] = ['getAppInfo', 'listPresets', 'listRuns', 'getRun', 'startRun', 'pauseRun', 'resumeRun', 'stopRun', 'deleteRun'];
+/** Every request/response method: the channel table's keys minus the event channel. */
+export const CALL_METHODS: readonly CallMethod[] = (Object.keys(API_CHANNELS) as (keyof typeof API_CHANNELS)[]).filter((k): k is CallMethod => k !== 'runEvent');
 
 export function isCallMethod(name: unknown): name is CallMethod {
   return typeof name === 'string' && (CALL_METHODS as readonly string[]).includes(name);

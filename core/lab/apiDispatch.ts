@@ -5,13 +5,13 @@
  */
 import { API_CHANNELS, ApiError, type SpikeLabApi } from '../api/contract';
 import { isCallMethod, type CallMethod } from '../api/wsProtocol';
+import { arity, type Handler } from './args';
+import { BOARD_HANDLERS } from './board/handlers';
+import { DATA_HANDLERS } from './data/handlers';
+import { METHODS_HANDLERS } from './methods/handlers';
+import { MODELS_HANDLERS } from './models/handlers';
+import { PROBE_HANDLERS } from './probe/handlers';
 import { validateRunId, validateTrainRequest } from './validate';
-
-type Handler = (api: SpikeLabApi, args: unknown[]) => Promise<unknown>;
-
-function arity(method: CallMethod, args: unknown[], n: number): void {
-  if (args.length !== n) throw new ApiError('BAD_REQUEST', `${method} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
-}
 
 const HANDLERS: { readonly [K in CallMethod]: Handler } = {
   getAppInfo: (api, args) => (arity('getAppInfo', args, 0), api.getAppInfo()),
@@ -23,6 +23,11 @@ const HANDLERS: { readonly [K in CallMethod]: Handler } = {
   resumeRun: (api, args) => (arity('resumeRun', args, 1), api.resumeRun(validateRunId(args[0]))),
   stopRun: (api, args) => (arity('stopRun', args, 1), api.stopRun(validateRunId(args[0]))),
   deleteRun: (api, args) => (arity('deleteRun', args, 1), api.deleteRun(validateRunId(args[0]))),
+  ...MODELS_HANDLERS,
+  ...METHODS_HANDLERS,
+  ...DATA_HANDLERS,
+  ...BOARD_HANDLERS,
+  ...PROBE_HANDLERS,
 };
 
 /** Channel name (`runs:start`) -> method name (`startRun`), for the ipc transport. */

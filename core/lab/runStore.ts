@@ -5,13 +5,14 @@
  *   metrics.jsonl    MetricRecord lines, appended; a torn last line (crash mid-append) is ignored
  *   checkpoints/     ckpt-<epoch>-<step>.safetensors (+ .optim.safetensors) and a .json meta
  *   weights/         final.safetensors when a run completes
+ *   curves/          <name>.json AccuracyCurve files (conversion methods, measured accuracy-vs-T)
  * A checkpoint counts only once its meta exists: the meta is written last, so a crash mid-checkpoint
  * leaves the previous one as the newest complete checkpoint.
  */
 import { appendFileSync, existsSync, mkdirSync, openSync, closeSync, ftruncateSync, fstatSync, readSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ApiError, type MetricRecord, type RunConfig, type RunStatus, type RunSummary } from '../api/contract';
+import { ApiError, type AccuracyCurve, type MetricRecord, type RunConfig, type RunStatus, type RunSummary } from '../api/contract';
 import type { CheckpointState } from '../train/types';
 import { atomicWriteFileSync, atomicWriteJsonSync, isAtomicTempName } from './atomicWrite';
 
@@ -292,6 +293,31 @@ export class RunStore {
     mkdirSync(dir, { recursive: true });
     atomicWriteFileSync(join(dir, 'final.safetensors'), weights);
     return 'weights/final.safetensors';
+  }
+
+  /** One file per curve name; a newer curve of the same name replaces the older atomically. */
+  writeCurve(id: string, curve: AccuracyCurve): string {
+    const dir = join(this.runDir(id), 'curves');
+    mkdirSync(dir, { recursive: true });
+    const name = curve.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'curve';
+    atomicWriteJsonSync(join(dir, `${name}.json`), curve);
+    return `curves/${name}.json`;
+  }
+
+  /** Curves stored with the run, oldest first; unreadable files are skipped (a torn write leaves only a temp file). */
+  readCurves(id: string): AccuracyCurve[] {
+    const dir = join(this.runDir(id), 'curves');
+    if (!existsSync(dir)) return [];
+    const out: AccuracyCurve[] = [];
+    for (const n of readdirSync(dir)) {
+      if (!n.endsWith('.json') || isAtomicTempName(n)) continue;
+      try {
+        out.push(JSON.parse(readFileSync(join(dir, n), 'utf8')) as AccuracyCurve);
+      } catch {
+        // skipped: not a complete curve file
+      }
+    }
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   private pruneCheckpoints(id: string): void {

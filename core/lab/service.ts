@@ -19,6 +19,17 @@ import {
   type TrainRequest,
   type Unsubscribe,
 } from '../api/contract';
+import type { BoardApi } from '../api/contractBoard';
+import type { DataApi } from '../api/contractData';
+import type { MethodsApi, PlasticityApi } from '../api/contractMethods';
+import type { ModelsApi } from '../api/contractModels';
+import type { ProbeApi } from '../api/contractProbe';
+import { BoardService } from './board/service';
+import type { LabContext } from './context';
+import { DataService } from './data/service';
+import { MethodsService } from './methods/service';
+import { ModelsService } from './models/service';
+import { ProbeService } from './probe/service';
 import { defaultBackendInfo, defaultPresetsProvider, type BackendInfo, type PresetsProvider } from './engineProviders';
 import { TrainJob, resolveWorkerEntry, type JobOutcome, type WorkerEntry } from './jobs';
 import { packageVersion } from './packageRoot';
@@ -67,10 +78,27 @@ export class LabService implements SpikeLabApi {
   private backendCache: BackendInfo | null = null;
   private closed = false;
   private readonly instance = randomBytes(6).toString('hex');
+  /** Domain services (core/lab/<domain>/service.ts); the methods below delegate to them. */
+  readonly models: ModelsService;
+  readonly methods: MethodsService;
+  readonly data: DataService;
+  readonly board: BoardService;
+  readonly probe: ProbeService;
 
   constructor(private readonly opts: LabServiceOptions = {}) {
     this.workspace = openWorkspace(opts.workspace, opts.env);
     this.store = new RunStore(this.workspace.runsDir, opts.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS);
+    const ctx: LabContext = {
+      workspace: this.workspace,
+      store: this.store,
+      emit: (e) => this.emit(e),
+      summary: (id) => this.requireRun(validateRunId(id)),
+    };
+    this.models = new ModelsService(ctx);
+    this.methods = new MethodsService(ctx);
+    this.data = new DataService(ctx);
+    this.board = new BoardService(ctx);
+    this.probe = new ProbeService(ctx);
     this.presets = opts.presets ?? defaultPresetsProvider();
     this.backendInfo = opts.backendInfo ?? defaultBackendInfo;
     this.entry = resolveWorkerEntry(opts.workerEntry);
@@ -221,6 +249,28 @@ export class LabService implements SpikeLabApi {
     };
   }
 
+  // Domain methods: thin delegation, so each domain's behaviour lives (and is tested) in its own folder.
+  getLayerCatalog: ModelsApi['getLayerCatalog'] = () => this.models.getLayerCatalog();
+  inspectModel: ModelsApi['inspectModel'] = (spec, options) => this.models.inspectModel(spec, options);
+  listModels: ModelsApi['listModels'] = () => this.models.listModels();
+  saveModel: ModelsApi['saveModel'] = (spec) => this.models.saveModel(spec);
+  loadModel: ModelsApi['loadModel'] = (name) => this.models.loadModel(name);
+  listMethods: MethodsApi['listMethods'] = () => this.methods.listMethods();
+  measureCurve: MethodsApi['measureCurve'] = (runId, request) => this.methods.measureCurve(runId, request);
+  listCurves: MethodsApi['listCurves'] = (runId) => this.methods.listCurves(runId);
+  stdpWindow: PlasticityApi['stdpWindow'] = (request) => this.methods.stdpWindow(request);
+  inspectData: DataApi['inspectData'] = (path, labels) => this.data.inspectData(path, labels);
+  readEventWindow: DataApi['readEventWindow'] = (path, request) => this.data.readEventWindow(path, request);
+  previewFrames: DataApi['previewFrames'] = (path, request) => this.data.previewFrames(path, request);
+  listBoardPorts: BoardApi['listBoardPorts'] = () => this.board.listBoardPorts();
+  connectBoard: BoardApi['connectBoard'] = (path) => this.board.connectBoard(path);
+  disconnectBoard: BoardApi['disconnectBoard'] = () => this.board.disconnectBoard();
+  getBoardState: BoardApi['getBoardState'] = () => this.board.getBoardState();
+  checkBoardModel: BoardApi['checkBoardModel'] = (runId) => this.board.checkBoardModel(runId);
+  uploadToBoard: BoardApi['uploadToBoard'] = (runId) => this.board.uploadToBoard(runId);
+  runOnBoard: BoardApi['runOnBoard'] = (runId, sample) => this.board.runOnBoard(runId, sample);
+  probeRun: ProbeApi['probeRun'] = (runId, request) => this.probe.probeRun(runId, request);
+
   /** Test and diagnostics hook: kills a run's worker the way a crash would (no checkpoint, no goodbye). */
   async killRunWorker(runId: string): Promise<void> {
     const job = this.active.get(runId)?.job;
@@ -243,6 +293,7 @@ export class LabService implements SpikeLabApi {
       stops.push(act.job.stop(this.opts.stopGraceMs ?? 30_000));
     }
     await Promise.all(stops);
+    await this.board.close();
     this.listeners.clear();
     LIVE_INSTANCES.delete(this.instance);
   }
@@ -309,6 +360,12 @@ export class LabService implements SpikeLabApi {
       }
       case 'spikes':
         this.emit({ type: 'spikes', snapshot: msg.snapshot });
+        return;
+      case 'curve':
+        this.emit({ type: 'curve', curve: msg.curve });
+        return;
+      case 'plasticity':
+        this.emit({ type: 'plasticity', snapshot: msg.snapshot });
         return;
       case 'checkpoint': {
         const s = this.summaryOf(id);

@@ -8,7 +8,7 @@
  * method that continues after it knows its state is safe. The parent owns status.json alone; it
  * learns about each checkpoint from a small message, and after a crash the store rescans the folder.
  */
-import type { MetricRecord, RunProgress, SpikeSnapshot } from '../api/contract';
+import type { AccuracyCurve, MetricRecord, PlasticitySnapshot, RunProgress, SpikeSnapshot } from '../api/contract';
 import type { CheckpointState, TrainControl, TrainHooks, TrainMethod, TrainResult } from '../train/types';
 import { Coalescer, capEvents } from './coalescer';
 import { RunStore } from './runStore';
@@ -23,6 +23,7 @@ export class TrainSession {
   private readonly progress: Coalescer<RunProgress>;
   private readonly batchMetric: Coalescer<MetricRecord>;
   private lastSpikesAt = Number.NEGATIVE_INFINITY;
+  private lastPlasticityAt = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
   private lastBatch: { epoch: number; step: number; stepsPerEpoch: number; samplesPerSecond: number | null } | null = null;
   private batchesSinceMetric = 0;
@@ -44,6 +45,9 @@ export class TrainSession {
       checkpoint: (s) => this.onCheckpoint(s),
       control: () => this.onControl(),
       log: (message) => post({ type: 'log', message: String(message) }),
+      curve: (c) => this.onCurve(c),
+      wantPlasticity: () => this.now() - this.lastPlasticityAt >= this.init.limits.plasticityIntervalMs,
+      plasticity: (s) => this.onPlasticity(s),
     };
   }
 
@@ -152,6 +156,19 @@ export class TrainSession {
       type: 'spikes',
       snapshot: { ...s, runId: this.init.runId, times: capped.times, ids: capped.ids, truncated: s.truncated || capped.truncated },
     });
+  }
+
+  private onCurve(c: Omit<AccuracyCurve, 'runId' | 'createdAt'>): void {
+    const curve: AccuracyCurve = { ...c, runId: this.init.runId, createdAt: new Date(this.now()).toISOString() };
+    this.store.writeCurve(this.init.runId, curve);
+    this.post({ type: 'curve', curve });
+  }
+
+  private onPlasticity(s: Omit<PlasticitySnapshot, 'runId'>): void {
+    const t = this.now();
+    if (t - this.lastPlasticityAt < this.init.limits.plasticityIntervalMs) return;
+    this.lastPlasticityAt = t;
+    this.post({ type: 'plasticity', snapshot: { ...s, runId: this.init.runId } });
   }
 
   private async onCheckpoint(state: CheckpointState): Promise<void> {

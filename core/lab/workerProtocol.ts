@@ -1,5 +1,5 @@
 /** Messages between the lab service (parent thread) and a training worker. Plain, structured-cloneable data. */
-import type { MetricRecord, RunConfig, RunProgress, SpikeSnapshot } from '../api/contract';
+import type { AccuracyCurve, MetricRecord, PlasticitySnapshot, RunConfig, RunProgress, SpikeSnapshot } from '../api/contract';
 
 /** Rate and size bounds for what a worker streams to the parent. */
 export interface StreamLimits {
@@ -7,6 +7,8 @@ export interface StreamLimits {
   progressIntervalMs: number;
   /** Minimum milliseconds between spike snapshots (250 = 4/s). */
   spikesIntervalMs: number;
+  /** Minimum milliseconds between plasticity snapshots (500 = 2/s). */
+  plasticityIntervalMs: number;
   /** Spike events per snapshot; longer rasters are cut and flagged `truncated`. */
   maxSpikeEvents: number;
   /** Batch records kept in metrics.jsonl per epoch (every ceil(stepsPerEpoch / N)-th batch plus the last). */
@@ -16,6 +18,7 @@ export interface StreamLimits {
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   progressIntervalMs: 100,
   spikesIntervalMs: 250,
+  plasticityIntervalMs: 500,
   maxSpikeEvents: 20_000,
   batchRecordsPerEpoch: 100,
 };
@@ -45,6 +48,8 @@ export type FromWorker =
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metric'; metric: MetricRecord }
   | { type: 'spikes'; snapshot: SpikeSnapshot }
+  | { type: 'curve'; curve: AccuracyCurve }
+  | { type: 'plasticity'; snapshot: PlasticitySnapshot }
   | { type: 'checkpoint'; file: string; epoch: number; step: number; bestTestAccuracy: number | null }
   | { type: 'log'; message: string }
   | { type: 'done'; result: WorkerResult }

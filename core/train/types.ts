@@ -3,7 +3,7 @@
  * A method never touches files or threads itself: it reports through hooks, and the lab decides
  * what to persist, what to stream and at what rate.
  */
-import type { MetricRecord, RunConfig, SpikeSnapshot } from '../api/contract';
+import type { AccuracyCurve, MetricRecord, PlasticitySnapshot, RunConfig, SpikeSnapshot } from '../api/contract';
 
 /** Serialisable training state; the lab writes it atomically as a checkpoint. */
 export interface CheckpointState {
@@ -37,6 +37,11 @@ export interface TrainHooks {
   control(): Promise<TrainControl>;
   /** Free-form log line (data loading, backend choice). */
   log(message: string): void;
+  /** An accuracy-vs-timesteps curve the method computed (conversion); the lab stores it with the run. */
+  curve(curve: Omit<AccuracyCurve, 'runId' | 'createdAt'>): void;
+  /** Asked before building a plasticity snapshot (receptive fields are costly); true at most ~2/s. */
+  wantPlasticity(): boolean;
+  plasticity(snapshot: Omit<PlasticitySnapshot, 'runId'>): void;
 }
 
 export interface TrainResult {

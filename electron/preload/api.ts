@@ -3,6 +3,7 @@
  * invoke(channel) reaches the page), checked against the contract with `satisfies`.
  */
 import { API_CHANNELS, ApiError, type RunEvent, type SpikeLabApi, type Unsubscribe } from '../../core/api/contract';
+import { domainCalls } from '../../core/api/domainCalls';
 import { isIpcEnvelope } from '../shared/ipcEnvelope';
 
 /** The part of Electron's ipcRenderer the preload uses; tests pass a fake wired to ipcHandlers. */
@@ -35,6 +36,7 @@ export function createPreloadApi(ipc: IpcRendererLike): SpikeLabApi {
     resumeRun: (runId) => call(API_CHANNELS.resumeRun, runId),
     stopRun: (runId) => call(API_CHANNELS.stopRun, runId),
     deleteRun: (runId) => call(API_CHANNELS.deleteRun, runId),
+    ...domainCalls((method, args) => call(API_CHANNELS[method], ...args)),
     onRunEvent(listener: (event: RunEvent) => void): Unsubscribe {
       // The page's callback never sees the IpcRendererEvent (it carries `sender`, a handle to ipc).
       const wrapped = (_event: unknown, payload: unknown): void => listener(payload as RunEvent);

@@ -53,6 +53,21 @@ export function useShortcuts(): void {
       case 'viewRuns':
         ui.setView('runs');
         break;
+      case 'viewBuilder':
+        ui.setView('builder');
+        break;
+      case 'viewMonitor':
+        ui.setView('monitor');
+        break;
+      case 'viewData':
+        ui.setView('data');
+        break;
+      case 'viewBoard':
+        ui.setView('board');
+        break;
+      case 'viewPlasticity':
+        ui.setView('plasticity');
+        break;
       case 'toggleTheme':
         app.toggleTheme();
         break;

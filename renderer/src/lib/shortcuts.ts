@@ -2,7 +2,18 @@
  * Keyboard shortcuts: the table shown by "?" and the pure matcher the composable uses, so the
  * binding logic is unit-tested without a DOM.
  */
-export type ShortcutAction = 'train' | 'togglePause' | 'stop' | 'help' | 'viewTrain' | 'viewRuns' | 'toggleTheme';
+export type ShortcutAction = 'train' | 'togglePause' | 'stop' | 'help' | 'viewTrain' | 'viewRuns' | 'viewBuilder' | 'viewMonitor' | 'viewData' | 'viewBoard' | 'viewPlasticity' | 'toggleTheme';
+
+/** Number keys 1..7 select the views in navigation order. */
+export const VIEW_KEYS: Readonly<Record<string, ShortcutAction>> = {
+  '1': 'viewTrain',
+  '2': 'viewRuns',
+  '3': 'viewBuilder',
+  '4': 'viewMonitor',
+  '5': 'viewData',
+  '6': 'viewBoard',
+  '7': 'viewPlasticity',
+};
 
 export interface ShortcutDef {
   action: ShortcutAction;
@@ -18,6 +29,11 @@ export const SHORTCUTS: readonly ShortcutDef[] = [
   { action: 'stop', keys: 'Esc', label: 'Stop the selected run (asks first)', inFields: false },
   { action: 'viewTrain', keys: '1', label: 'Go to the Train view', inFields: false },
   { action: 'viewRuns', keys: '2', label: 'Go to the Runs view', inFields: false },
+  { action: 'viewBuilder', keys: '3', label: 'Go to the Model builder', inFields: false },
+  { action: 'viewMonitor', keys: '4', label: 'Go to the Spike monitor', inFields: false },
+  { action: 'viewData', keys: '5', label: 'Go to the Data view', inFields: false },
+  { action: 'viewBoard', keys: '6', label: 'Go to the Board view', inFields: false },
+  { action: 'viewPlasticity', keys: '7', label: 'Go to the Plasticity panel', inFields: false },
   { action: 'toggleTheme', keys: 'T', label: 'Switch dark / light theme', inFields: false },
   { action: 'help', keys: '?', label: 'Show this list', inFields: false },
 ];
@@ -39,8 +55,7 @@ export function matchShortcut(e: KeyLike, typing: boolean): ShortcutAction | nul
   else if (e.key === ' ') action = 'togglePause';
   else if (e.key === 'Escape') action = 'stop';
   else if (e.key === '?') action = 'help';
-  else if (e.key === '1') action = 'viewTrain';
-  else if (e.key === '2') action = 'viewRuns';
+  else if (e.key in VIEW_KEYS) action = VIEW_KEYS[e.key];
   else if (e.key === 't' || e.key === 'T') action = 'toggleTheme';
   if (action === null) return null;
   const def = SHORTCUTS.find((s) => s.action === action);

@@ -3,7 +3,13 @@ import { ref, watch } from 'vue';
 import { isCompareMetric, type CompareMetric } from '../lib/runExport';
 import { loadJson, saveJson } from '../lib/persisted';
 
-export type View = 'train' | 'runs';
+/** The app's views, in navigation order (keys 1..7 select them). */
+export const VIEWS = ['train', 'runs', 'builder', 'monitor', 'data', 'board', 'plasticity'] as const;
+export type View = (typeof VIEWS)[number];
+
+export function isView(v: unknown): v is View {
+  return typeof v === 'string' && (VIEWS as readonly string[]).includes(v);
+}
 
 const UI_KEY = 'spikelab.ui';
 
@@ -24,7 +30,7 @@ export function parseUiState(raw: unknown): UiState {
   if (typeof raw !== 'object' || raw === null) return { ...DEFAULTS };
   const r = raw as Record<string, unknown>;
   return {
-    view: r.view === 'runs' || r.view === 'train' ? r.view : DEFAULTS.view,
+    view: isView(r.view) ? r.view : DEFAULTS.view,
     collapsed: strings(r.collapsed),
     compareMetric: isCompareMetric(r.compareMetric) ? r.compareMetric : DEFAULTS.compareMetric,
     compareIds: strings(r.compareIds).slice(0, 8),
