@@ -64,6 +64,9 @@ function progressHooks(name: string, quiet: boolean): TrainHooks {
     spikes: () => {},
     checkpoint: async () => {},
     control: async () => 'continue',
+    curve: () => {},
+    wantPlasticity: () => false,
+    plasticity: () => {},
     log: (msg: string) => {
       if (!quiet) process.stderr.write(`[${name}] ${msg}\n`);
     },

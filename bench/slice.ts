@@ -44,6 +44,9 @@ async function main(): Promise<void> {
       checkpoint: async () => {},
       control: async () => 'continue',
       log: (s) => console.log(s),
+      curve: () => {},
+      wantPlasticity: () => false,
+      plasticity: () => {},
     },
     null,
   );

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { PresetSummary, TrainRequest } from '../../../core/api/contract';
+import type { ModelSpec } from '../../../core/snn/spec';
 import { useApi } from '../api';
 import { draftFromSettings, SETTINGS_FIELDS, validateDraft, type SettingsDraft, type SettingsField } from '../lib/settingsForm';
 import { useToastStore } from './useToastStore';
@@ -43,6 +44,8 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   const presetName = ref<string | null>(null);
   const draft = ref<SettingsDraft>({ ...EMPTY_DRAFT });
   const loading = ref(false);
+  /** A model from the builder that replaces the preset's (null = the preset's own). */
+  const model = ref<ModelSpec | null>(null);
 
   const preset = computed(() => presets.value.find((p) => p.name === presetName.value) ?? null);
   const validation = computed(() => validateDraft(draft.value));
@@ -50,8 +53,13 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   const request = computed<TrainRequest | null>(() => {
     const settings = validation.value.settings;
     if (!preset.value || !settings) return null;
-    return { preset: preset.value.name, settings };
+    return model.value ? { preset: preset.value.name, settings, model: model.value } : { preset: preset.value.name, settings };
   });
+
+  /** The builder's "Train this model": the next run uses this spec with the selected preset's data and recipe. */
+  function setModel(spec: ModelSpec | null): void {
+    model.value = spec;
+  }
 
   async function loadPresets(): Promise<void> {
     loading.value = true;
@@ -83,5 +91,5 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     draft.value = draftFromSettings(preset.value.defaults);
   }
 
-  return { presets, presetName, draft, loading, preset, errors, request, loadPresets, selectPreset, setField, resetToDefaults };
+  return { presets, presetName, draft, loading, model, preset, errors, request, loadPresets, selectPreset, setField, resetToDefaults, setModel };
 });

@@ -26,6 +26,9 @@ export function recordingHooks(opts: { stopAfter?: number } = {}): TrainHooks & 
     },
     control: async () => (opts.stopAfter !== undefined && calls++ >= opts.stopAfter ? ('stop' as const) : ('continue' as const)),
     log: (m: string) => h.logs.push(m),
+    curve: () => {},
+    wantPlasticity: () => false,
+    plasticity: () => {},
   };
   return h;
 }

@@ -34,6 +34,9 @@ function hooks(stopAfter?: number): TrainHooks & { metrics: MetricRecord[]; chec
     },
     control: async () => (stopAfter !== undefined && calls++ >= stopAfter ? ('stop' as const) : ('continue' as const)),
     log: () => {},
+    curve: () => {},
+    wantPlasticity: () => false,
+    plasticity: () => {},
   };
   return h;
 }

@@ -24,6 +24,9 @@ function hooks(opts: { stopAfter?: number } = {}): TrainHooks & { metrics: Metri
     },
     control: async () => (opts.stopAfter !== undefined && calls++ >= opts.stopAfter ? ('stop' as const) : ('continue' as const)),
     log: () => {},
+    curve: () => {},
+    wantPlasticity: () => false,
+    plasticity: () => {},
   };
   return h;
 }
