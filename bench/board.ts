@@ -1,7 +1,11 @@
 /**
  * Board link and emulator benchmark (`spikelab bench board [--json]`):
  *  - emulator synaptic events/s on a 784 -> 400 LIF layer driven by Poisson input (the Brian2
- *    comparison workload of issue 7), for the mesh emulator and the plain integer reference;
+ *    comparison workload of issue 7): the mesh emulator's native tick loop and its TypeScript
+ *    loop side by side, the plain integer reference, and the 4e8 events/s reference figure;
+ *  - float vs quantised (int8, int16) test accuracy of the mnist-mlp preset trained briefly here
+ *    (TRAIN_SAMPLES, one epoch), on the first ACCURACY_SAMPLES MNIST test images, both sides fed
+ *    the same encoded spike trains (core/board/evaluate.ts);
  *  - weight-upload efficiency: image bytes / wire bytes host -> board, and the weight-chunk frame
  *    efficiency alone;
  *  - upload time of that network at 921600 baud (8N1) through the baud-limited transport, both
@@ -9,18 +13,24 @@
  */
 import { BoardClient } from '../core/board/client';
 import { BoardEmulator, DEFAULT_CAPABILITIES } from '../core/board/emulator/boardEmulator';
-import { MeshEngine } from '../core/board/emulator/meshEngine';
+import { MeshEngine, type MeshBackend } from '../core/board/emulator/meshEngine';
+import { evaluateQuantisation } from '../core/board/evaluate';
 import { frameWireBytes } from '../core/board/frame';
 import { buildImage } from '../core/board/image';
 import { WEIGHT_CHUNK_HEADER, zeroCounters } from '../core/board/messages';
-import { networkConfig, quantiseNetwork, type QuantNetwork } from '../core/board/quantise';
+import { extractFloatLayers, networkConfig, quantiseLayers, quantiseNetwork, type QuantNetwork } from '../core/board/quantise';
 import { QuantReference } from '../core/board/referenceSim';
 import { BaudLimitedTransport } from '../core/board/transportBaud';
 import { createMemoryPair } from '../core/board/transportMemory';
+import type { RunConfig } from '../core/api/contract';
+import { mnistTestSamples } from '../core/lab/board/runModel';
 import { buildNetwork } from '../core/snn/build';
+import { getKernels } from '../core/snn/kernels/index';
 import { referenceKernels } from '../core/snn/kernels/reference';
 import { Rng } from '../core/snn/rng';
 import { MODEL_SPEC_FORMAT, MODEL_SPEC_VERSION, type ModelSpec } from '../core/snn/spec';
+import { createBpttTrainer } from '../core/train/bptt';
+import { getPreset } from '../core/train/presets';
 
 export interface BenchRow {
   suite: string;
@@ -33,6 +43,10 @@ export interface BenchRow {
 const SUITE = 'board';
 /** Per-input spike probability per tick (50 Hz at a 1 ms tick). */
 const RATE = 0.05;
+/** Brian2's C++ standalone figure for this workload, the target of issue 7. */
+const REFERENCE_EVENTS_PER_S = 4e8;
+const TRAIN_SAMPLES = 6000;
+const ACCURACY_SAMPLES = 1000;
 
 function model(): QuantNetwork {
   const spec: ModelSpec = {
@@ -82,8 +96,15 @@ export async function run(opts: { json: boolean; seconds?: number }): Promise<Be
   const ticks = poissonTicks(1000, 7);
   const seconds = opts.seconds ?? 2;
 
-  const eng = new MeshEngine(networkConfig(q), img.neuron, img.weight, img.routes, { meshX: caps.meshX, meshY: caps.meshY, fifoDepth: caps.fifoDepth, lanes: 16, cyclesPerHop: 2 }, zeroCounters());
-  log({ suite: SUITE, name: 'emulator-784x400-lif-poisson', metric: 'synaptic events/s', value: eventsPerSecond((ids) => eng.tick(ids, () => {}), ticks, seconds), unit: 'events/s' });
+  const mesh = (backend: MeshBackend): MeshEngine =>
+    new MeshEngine(networkConfig(q), img.neuron, img.weight, img.routes, { meshX: caps.meshX, meshY: caps.meshY, fifoDepth: caps.fifoDepth, lanes: 16, cyclesPerHop: 2, backend }, zeroCounters());
+  log({ suite: SUITE, name: 'emulator-784x400-lif-poisson-reference', metric: 'synaptic events/s (Brian2 C++ figure)', value: REFERENCE_EVENTS_PER_S, unit: 'events/s' });
+  const native = mesh('auto');
+  if (native.backend === 'native')
+    log({ suite: SUITE, name: 'emulator-784x400-lif-poisson-native', metric: 'synaptic events/s', value: eventsPerSecond((ids) => native.tick(ids, () => {}), ticks, seconds), unit: 'events/s' });
+  else process.stderr.write('emulator native: the addon has no BoardMesh (not built?); native row skipped\n');
+  const ts = mesh('typescript');
+  log({ suite: SUITE, name: 'emulator-784x400-lif-poisson-typescript', metric: 'synaptic events/s', value: eventsPerSecond((ids) => ts.tick(ids, () => {}), ticks, seconds), unit: 'events/s' });
   const ref = new QuantReference(q);
   log({ suite: SUITE, name: 'reference-784x400-lif-poisson', metric: 'synaptic events/s', value: eventsPerSecond((ids) => ref.step(ids), ticks, seconds), unit: 'events/s' });
 
@@ -111,6 +132,37 @@ export async function run(opts: { json: boolean; seconds?: number }): Promise<Be
     }
     await client.close();
     await b.close();
+  }
+  if (!process.argv.includes('--no-accuracy')) for (const r of await quantisedAccuracy()) log(r);
+  return rows;
+}
+
+/** Trains mnist-mlp on TRAIN_SAMPLES for one epoch, then float vs int8 / int16 accuracy. */
+async function quantisedAccuracy(): Promise<BenchRow[]> {
+  const preset = getPreset('mnist-mlp');
+  const settings = { ...preset.summary.defaults, trainLimit: TRAIN_SAMPLES, testLimit: ACCURACY_SAMPLES, epochs: 1 };
+  const config: RunConfig = { preset: 'mnist-mlp', name: 'bench-board', method: 'bptt', dataset: 'mnist', model: preset.model, settings };
+  const noop = (): void => {};
+  const trained = await createBpttTrainer({ kernels: getKernels, reportEvery: 1000 })(
+    config,
+    { metric: noop, wantSpikes: () => false, spikes: noop, checkpoint: async () => {}, control: async () => 'continue', log: noop, curve: noop, wantPlasticity: () => false, plasticity: noop },
+    null,
+  );
+  const net = buildNetwork({ ...preset.model, timesteps: settings.timesteps }, { kernels: referenceKernels, seed: settings.seed });
+  net.loadWeights(trained.weights);
+  const layers = extractFloatLayers(net);
+  const data = await mnistTestSamples(0, ACCURACY_SAMPLES);
+  const samples = data.x.map((x, i) => ({ x, label: data.labels[i] }));
+  const rows: BenchRow[] = [{ suite: SUITE, name: 'quantise-mnist-mlp', metric: 'engine_test_accuracy', value: trained.finalTestAccuracy ?? NaN, unit: 'fraction' }];
+  for (const bits of [8, 16] as const) {
+    const r = evaluateQuantisation(net, layers, quantiseLayers(net, layers, { weightBits: bits }), samples, 1);
+    const name = `quantise-int${bits}`;
+    rows.push(
+      { suite: SUITE, name, metric: 'float_accuracy', value: r.floatAccuracy ?? NaN, unit: 'fraction' },
+      { suite: SUITE, name, metric: 'quantised_accuracy', value: r.quantAccuracy ?? NaN, unit: 'fraction' },
+      { suite: SUITE, name, metric: 'agreement', value: r.agreement, unit: 'fraction' },
+      { suite: SUITE, name, metric: 'mean_abs_count_error', value: r.meanAbsCountError, unit: 'spikes' },
+    );
   }
   return rows;
 }

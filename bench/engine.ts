@@ -43,6 +43,11 @@ export interface EngineBenchOptions {
 }
 
 const INPUT_RATE = 0.15;
+/**
+ * The user's OPENBLAS_THREAD_TIMEOUT, read before the addon loads: the loader sets one for our
+ * OpenBLAS (core/native/loader.ts), and the PyTorch reference should run as it would on its own.
+ */
+const USER_OPENBLAS_TIMEOUT = process.env.OPENBLAS_THREAD_TIMEOUT;
 const PYTHON = '/usr/bin/python3';
 
 interface Workload {
@@ -107,6 +112,9 @@ function collectGarbage(): void {
 interface Measured {
   train: number;
   infer: number;
+  /** CPU time (all threads) per batch: less sensitive than samples/s to other processes. */
+  trainCpuMs: number;
+  inferCpuMs: number;
   peakRssMb: number;
 }
 
@@ -138,7 +146,7 @@ function measureWorkload(w: Workload, kernels: Kernels, seconds: number, log: (s
   };
   // The time is split into windows and the median window rate is reported: on a shared 2-core
   // machine one slow window (another process waking up) should not decide the figure.
-  const rate = (step: () => void, label: string): number => {
+  const rate = (step: () => void, label: string): { rate: number; cpuMsPerBatch: number } => {
     step(); // warm-up: JIT, first-touch allocations, buffer pools
     const windows = 3;
     const rates: number[] = [];
@@ -167,13 +175,13 @@ function measureWorkload(w: Workload, kernels: Kernels, seconds: number, log: (s
       `  ${w.name} ${label}: ${r.toFixed(0)} samples/s (median of ${windows} windows: ${rates.map((v) => v.toFixed(0)).join(', ')}; ` +
         `${total} samples; ${((cpuMs * B) / total).toFixed(1)} CPU ms per batch, ${(cpuMs / wallMs).toFixed(2)} cores busy)`,
     );
-    return r;
+    return { rate: r, cpuMsPerBatch: (cpuMs * B) / total };
   };
   const train = rate(trainStep, 'train');
   peak = Math.max(peak, rssMb());
   const infer = rate(inferStep, 'infer');
   peak = Math.max(peak, rssMb());
-  return { train, infer, peakRssMb: peak };
+  return { train: train.rate, infer: infer.rate, trainCpuMs: train.cpuMsPerBatch, inferCpuMs: infer.cpuMsPerBatch, peakRssMb: peak };
 }
 
 /** Best-of-N 1024^3 sgemm through the kernels' gemm: the machine's practical GEMM peak. */
@@ -209,8 +217,12 @@ function torchAvailable(): boolean {
 function runTorchReference(seconds: number, log: (s: string) => void): Promise<BenchRow[] | null> {
   const script = join(__dirname, 'reference', 'torch_engine.py');
   return new Promise((resolve) => {
+    const env = { ...process.env };
+    if (USER_OPENBLAS_TIMEOUT === undefined) delete env.OPENBLAS_THREAD_TIMEOUT;
+    else env.OPENBLAS_THREAD_TIMEOUT = USER_OPENBLAS_TIMEOUT;
     const child = spawn(PYTHON, [script, '--threads', '2', '--seconds', String(seconds), '--rate', String(INPUT_RATE)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
     let out = '';
     let err = '';
@@ -276,7 +288,8 @@ function table(rows: readonly BenchRow[], kernelsName: string, torchNote: string
   out.push('');
   for (const w of WORKLOADS) {
     out.push(
-      `${w.name}: effective ${fmt(find(rows, 'engine', w.name, 'gflops'))} GFLOP/s (dense-equivalent, training), peak RSS ${fmt(find(rows, 'engine', w.name, 'peak_rss_mb'))} MB`,
+      `${w.name}: effective ${fmt(find(rows, 'engine', w.name, 'gflops'))} GFLOP/s (dense-equivalent, training), peak RSS ${fmt(find(rows, 'engine', w.name, 'peak_rss_mb'))} MB, ` +
+        `CPU ms per batch (all threads) train ${fmt(find(rows, 'engine', w.name, 'train_cpu_ms_per_batch'))} / infer ${fmt(find(rows, 'engine', w.name, 'infer_cpu_ms_per_batch'))}`,
     );
   }
   out.push(
@@ -309,6 +322,8 @@ export async function run(opts: EngineBenchOptions): Promise<BenchRow[]> {
       { suite: 'engine', name: w.name, metric: 'infer_samples_per_s', value: m.infer, unit: 'samples/s' },
       { suite: 'engine', name: w.name, metric: 'gflops', value: (trainFlopsPerSample(spec) * m.train) / 1e9, unit: 'GFLOP/s' },
       { suite: 'engine', name: w.name, metric: 'peak_rss_mb', value: m.peakRssMb, unit: 'MB' },
+      { suite: 'engine', name: w.name, metric: 'train_cpu_ms_per_batch', value: m.trainCpuMs, unit: 'ms' },
+      { suite: 'engine', name: w.name, metric: 'infer_cpu_ms_per_batch', value: m.inferCpuMs, unit: 'ms' },
     );
   }
   let torchNote = 'not run';

@@ -1,13 +1,17 @@
 /**
  * Native vs reference kernel speed for the MLP shapes (T*B = 25*128 = 3200 rows, 784 -> 500):
  * dense forward via gemm against the event-driven spikeMatmul at 10 and 20 % input density, the
- * weight gradient both ways, and the fused LIF forward + backward over [25, 128*500].
+ * weight gradient both ways, the fused LIF forward + backward over [25, 128*500] and the Poisson
+ * encoder; and the batched convolution at LeNet's shapes. (The native spikeMatmul kernels switch
+ * to sgemm themselves above 13 % density forward and 6 % for dW; docs/kernels.md.)
  * Run: `npx tsx bench/kernels.ts [--quick]`. Numbers are noisy when other jobs share the CPU.
  */
 import { loadAddon, findPackageRoot, ADDON_RELATIVE_PATH } from '../core/native/loader';
 import { NativeKernels } from '../core/native/nativeKernels';
 import { referenceKernels } from '../core/snn/kernels/reference';
-import type { Kernels, NeuronKernelParams } from '../core/snn/kernels/types';
+import { convWorkFloats } from '../core/snn/kernels/convPerImage';
+import type { Conv2dBatch, Kernels, NeuronKernelParams } from '../core/snn/kernels/types';
+import { CONV_COLUMN_BUDGET } from '../core/snn/layers/conv2d';
 import { Rng } from '../core/snn/rng';
 import * as path from 'node:path';
 
@@ -86,6 +90,42 @@ function cases(): Case[] {
     { name: 'LIF forward', run: (k) => k.neuronForward(lif, T, B * N, cur, S, H, null) },
     { name: 'LIF backward', run: (k) => void k.neuronBackward(lif, T, B * N, H, S, gS, null, gX) },
   );
+  // The Poisson encoder of the MLP step: T·B·784 draws.
+  const pixels = new Float32Array(B * K).fill(0.15);
+  const encoded = new Float32Array(R * K);
+  list.push({ name: 'Poisson encode', run: (k) => k.poissonEncode?.(pixels, B * K, T, 1, 12345, 678, encoded) });
+  list.push(...convCases(rng));
+  return list;
+}
+
+/**
+ * LeNet's two convolutions over 64 images (one time step of the conv bench's batch; the reference
+ * needs seconds for the full T·B = 512), input spikes / pooled spikes at their measured densities.
+ */
+function convCases(rng: Rng): Case[] {
+  const samples = 64;
+  const list: Case[] = [];
+  for (const [name, C, H, F, density] of [['conv1 1->20 28x28', 1, 28, 20, 0.15], ['conv2 20->50 12x12', 20, 12, 50, 0.19]] as const) {
+    const o = H - 4;
+    const c: Conv2dBatch = {
+      geometry: { channels: C, height: H, width: H, kernelH: 5, kernelW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, outH: o, outW: o },
+      samples,
+      groups: 1,
+      filters: F,
+      columnBudget: CONV_COLUMN_BUDGET,
+    };
+    const x = spikes(rng, samples * C * H * H, density);
+    const w = normals(rng, F * C * 25, 0.1);
+    const y = new Float32Array(samples * F * o * o);
+    const gy = normals(rng, y.length, 0.01);
+    const dW = new Float32Array(w.length);
+    const dx = new Float32Array(x.length);
+    const work = new Float32Array(convWorkFloats(c));
+    list.push(
+      { name: `${name} fwd`, run: (k) => k.conv2dForward?.(c, x, w, null, y, work) },
+      { name: `${name} bwd (dW, dx)`, run: (k) => k.conv2dBackward?.(c, x, w, gy, dW, null, dx, work) },
+    );
+  }
   return list;
 }
 

@@ -1,6 +1,7 @@
 /**
  * A small argument parser: `--name value`, `--name=value`, boolean flags, `--` ends flags.
- * Declared flags only; anything else is a UsageError so typos never pass silently.
+ * Declared flags only; anything else is a UsageError so typos never pass silently. A 'list' flag
+ * may repeat (`--option a=1 --option b=2`) and collects its values in order.
  */
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -10,10 +11,10 @@ export class UsageError extends Error {
   }
 }
 
-export type FlagType = 'string' | 'int' | 'number' | 'boolean';
+export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'list';
 export type FlagSpec = Readonly<Record<string, FlagType>>;
 export type FlagValues<S extends FlagSpec> = {
-  [K in keyof S]?: S[K] extends 'boolean' ? boolean : S[K] extends 'string' ? string : number;
+  [K in keyof S]?: S[K] extends 'boolean' ? boolean : S[K] extends 'string' ? string : S[K] extends 'list' ? string[] : number;
 };
 
 export interface Parsed<S extends FlagSpec> {
@@ -23,7 +24,7 @@ export interface Parsed<S extends FlagSpec> {
 
 export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S, command: string): Parsed<S> {
   const positionals: string[] = [];
-  const flags: Record<string, string | number | boolean> = {};
+  const flags: Record<string, string | number | boolean | string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -39,7 +40,7 @@ export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S, 
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const type = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
     if (!type) throw new UsageError(`${command}: unknown option --${name}`);
-    if (name in flags) throw new UsageError(`${command}: --${name} given twice`);
+    if (name in flags && type !== 'list') throw new UsageError(`${command}: --${name} given twice`);
     if (type === 'boolean') {
       if (eq >= 0) throw new UsageError(`${command}: --${name} takes no value`);
       flags[name] = true;
@@ -51,12 +52,15 @@ export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S, 
       if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`${command}: --${name} needs a value`);
       raw = argv[++i];
     }
-    flags[name] = convert(command, name, type, raw);
+    if (type === 'list') {
+      if (raw === '') throw new UsageError(`${command}: --${name} needs a non-empty value`);
+      flags[name] = [...((flags[name] as string[] | undefined) ?? []), raw];
+    } else flags[name] = convert(command, name, type, raw);
   }
   return { positionals, flags: flags as FlagValues<S> };
 }
 
-function convert(command: string, name: string, type: FlagType, raw: string): string | number {
+function convert(command: string, name: string, type: Exclude<FlagType, 'list'>, raw: string): string | number {
   if (type === 'string') {
     if (raw === '') throw new UsageError(`${command}: --${name} needs a non-empty value`);
     return raw;

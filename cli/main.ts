@@ -20,7 +20,9 @@ Usage:
   spikelab serve [--port N] [--host H] [--workspace DIR] [--open]
       Start the web host (UI + API) on http://127.0.0.1:7777 by default.
   spikelab train <config.json> | --preset NAME [options]
-      Train one run headless. config.json holds {"preset", "settings"?, "name"?}.
+      Train one run headless. config.json (or --config FILE) holds {"preset", "settings"?, "name"?,
+      "method"?, "methodOptions"?, "model"?}. --method M picks a training method, --option
+      key=value (repeat) sets one of its options; \`spikelab train --methods\` lists them all.
       --epochs N  --batch-size N  --lr X  --timesteps N  --train-limit N  --test-limit N
       --seed N  --name TEXT  --workspace DIR  --json (print the result as one JSON object)
       --data FOLDER [--labels CSV]  train an event preset (nmnist-conv) on an event dataset;

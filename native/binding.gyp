@@ -8,7 +8,11 @@
         "src/gemm.cc",
         "src/spikeMatmul.cc",
         "src/im2col.cc",
-        "src/neuron.cc"
+        "src/neuron.cc",
+        "src/conv.cc",
+        "src/encoder.cc",
+        "src/pool.cc",
+        "src/emulator.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -1,9 +1,15 @@
-/** `spikelab train <config.json> | --preset NAME [overrides]`: one run, headless, with a progress bar. */
+/**
+ * `spikelab train <config.json> | --config FILE | --preset NAME [--method M] [--option key=value ...]
+ * [overrides]`: one run, headless, with a progress bar. `--methods` lists every method and option.
+ */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError, type MetricRecord, type RunStatus, type RunSummary, type TrainRequest, type TrainSettings } from '../../core/api/contract';
 import { createLabService, type LabService } from '../../core/lab/service';
+import type { MethodInfo, MethodOptionInfo } from '../../core/api/contractMethods';
+import { checkRunOptions, methodInfos, requireMethod } from '../../core/lab/methods/catalog';
 import { validateTrainRequest } from '../../core/lab/validate';
+import { getPreset, listPresets } from '../../core/train/presets';
 import { UsageError, parseArgs } from '../args';
 import type { CliIo } from '../io';
 import { ProgressBar, formatSeconds } from '../progressBar';
@@ -22,6 +28,10 @@ export const TRAIN_FLAGS = {
   json: 'boolean',
   data: 'string',
   labels: 'string',
+  config: 'string',
+  method: 'string',
+  option: 'list',
+  methods: 'boolean',
 } as const;
 
 export interface TrainOutcome {
@@ -41,7 +51,8 @@ const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'stopped', 'faile
 export function buildTrainRequest(argv: readonly string[], cwd = process.cwd()): { request: TrainRequest; workspace: string | undefined; json: boolean } {
   const { positionals, flags } = parseArgs(argv, TRAIN_FLAGS, 'train');
   if (positionals.length > 1) throw new UsageError(`train: expected one config file, got ${positionals.length} arguments`);
-  const file = positionals[0];
+  if (positionals[0] && flags.config) throw new UsageError('train: give the config file once, as an argument or with --config');
+  const file = positionals[0] ?? flags.config;
   if (file && flags.preset) throw new UsageError('train: give either a config file or --preset, not both');
   if (!file && !flags.preset) throw new UsageError('train: give a config file or --preset NAME (see `spikelab help`)');
   let request: TrainRequest;
@@ -76,10 +87,95 @@ export function buildTrainRequest(argv: readonly string[], cwd = process.cwd()):
   if (flags.labels !== undefined && flags.data === undefined) throw new UsageError('train: --labels needs --data FOLDER');
   // Absolute paths: the run's config.json must still find the data from any working directory.
   if (flags.data !== undefined) request.data = { path: resolve(cwd, flags.data), labels: flags.labels === undefined ? null : resolve(cwd, flags.labels) };
+  if (flags.method !== undefined) request.method = flags.method;
+  if (flags.option !== undefined) {
+    // Option values are typed by the method's table, so the method must be known before parsing them.
+    const method = request.method ?? getPreset(request.preset).summary.method;
+    request.methodOptions = { ...request.methodOptions, ...parseMethodOptionFlags(methodForCli(method), flags.option) };
+  }
+  // The service checks these again; here they are usage errors (exit 2) before any workspace is opened.
+  if (request.method !== undefined) methodForCli(request.method);
+  if (request.methodOptions !== undefined) {
+    try {
+      checkRunOptions(request.method ?? getPreset(request.preset).summary.method, request.methodOptions, 'train: methodOptions');
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'BAD_REQUEST') throw new UsageError(err.message);
+      throw err;
+    }
+  }
   return { request, workspace: flags.workspace, json: flags.json === true };
 }
 
+function methodForCli(name: string): MethodInfo {
+  try {
+    return requireMethod(name, 'train: --method');
+  } catch (err) {
+    if (err instanceof ApiError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** `key=value` pairs typed by the method's options: numbers, true/false, enum names, comma lists. */
+export function parseMethodOptionFlags(method: MethodInfo, pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`train: --option expects key=value, got ${JSON.stringify(pair)}`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1).trim();
+    const info = method.options.find((o) => o.key === key);
+    if (!info) {
+      const known = method.options.map((o) => o.key);
+      throw new UsageError(`train: method ${method.name} has no option "${key}"; ${known.length ? `options: ${known.join(', ')}` : 'it takes no options'}`);
+    }
+    if (key in out) throw new UsageError(`train: --option ${key} given twice`);
+    out[key] = optionValue(method.name, info, raw);
+  }
+  return out;
+}
+
+function optionValue(method: string, o: MethodOptionInfo, raw: string): unknown {
+  const fail = (what: string): never => {
+    throw new UsageError(`train: option ${o.key} of ${method} expects ${what}, got ${JSON.stringify(raw)}`);
+  };
+  const num = (t: string): number => {
+    const n = Number(t);
+    if (t.trim() === '' || !Number.isFinite(n)) fail(o.kind === 'numbers' ? 'a comma-separated list of numbers' : 'a number');
+    return n;
+  };
+  switch (o.kind) {
+    case 'number':
+      return num(raw);
+    case 'bool':
+      if (raw !== 'true' && raw !== 'false') fail('true or false');
+      return raw === 'true';
+    case 'enum':
+      if (!(o.values ?? []).includes(raw)) fail(`one of ${(o.values ?? []).join(', ')}`);
+      return raw;
+    case 'numbers':
+      return raw.split(',').map(num);
+  }
+}
+
+/** The `--methods` listing: each method, its family, presets and options with defaults and docs. */
+export function describeMethods(methods: readonly MethodInfo[]): string {
+  const lines: string[] = [];
+  for (const m of methods) {
+    lines.push(`${m.name}  (${m.family})  ${m.title}${m.presets.length ? `  [presets: ${m.presets.join(', ')}]` : ''}`);
+    for (const o of m.options) {
+      const range = o.kind === 'enum' ? (o.values ?? []).join('|') : o.kind === 'bool' ? 'true|false' : [o.min !== undefined ? `>= ${o.min}` : '', o.max !== undefined ? `<= ${o.max}` : ''].filter(Boolean).join(' ');
+      lines.push(`    --option ${o.key}=${Array.isArray(o.default) ? o.default.join(',') : String(o.default)}${range ? `  (${range})` : ''}  ${o.doc}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export async function trainCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--methods')) {
+    if (argv.length !== 1) throw new UsageError('train: --methods takes no other options');
+    io.stdout.write(describeMethods(methodInfos(listPresets())));
+    return 0;
+  }
   const { request, workspace, json } = buildTrainRequest(argv);
   const service = createLabService({ ...io.serviceDefaults, workspace: workspace ?? io.serviceDefaults?.workspace, env: io.env, host: 'web' });
   try {

@@ -25,14 +25,17 @@ export interface BoardCapabilitiesInfo {
   meshY: number;
   neuronsPerCore: number;
   fanIn: number;
-  weightBits: number;
+  /** Weight widths the board takes (8 and/or 16). */
+  weightBits: number[];
   membraneBits: number;
+  maxLayers: number;
   leakModes: string[];
   resetModes: string[];
   maxFrame: number;
   window: number;
   fifoDepth: number;
   tickUs: number;
+  clockHz: number;
 }
 
 export interface BoardState {
@@ -87,8 +90,19 @@ export interface BoardRunResult {
   outIds: number[];
   ticks: number;
   counters: Record<string, number>;
-  /** Labelled estimates from a named table. */
-  energy: { table: string; joules: number; latencyUs: number; estimate: true };
+  /** Output spike frames lost on the best-effort channel (counts are read reliably regardless). */
+  outputGaps: number;
+  /** Energy/latency ESTIMATES, one per cost table (never measurements); latency from the board's modelled cycles. */
+  estimates: BoardEstimate[];
+}
+
+export interface BoardEstimate {
+  estimate: true;
+  /** The cost table's name and its source (paper, figures used). */
+  table: string;
+  source: string;
+  joules: number;
+  latencyUs: number;
 }
 
 export type BoardProgress = { type: 'board'; phase: 'connect' | 'upload' | 'verify' | 'commit' | 'run' | 'link'; done: number; total: number; message: string };

@@ -13,6 +13,8 @@ export interface DataSampleRef {
   /** Absolute path of the event file. */
   path: string;
   label: string | null;
+  /** Slice index within the file (DVS128 Gesture recordings hold several labelled samples). */
+  sample?: number;
 }
 
 export interface DataInspection {
@@ -22,8 +24,11 @@ export interface DataInspection {
   format: string;
   width: number;
   height: number;
-  /** File: its events; folder: total over the files inspected. */
+  /** Sensor named by the header where there is one (e.g. "DVS128"). */
+  camera: string | null;
+  /** File: its events; folder: total over the samples inspected (`inspected`, the first of `sampleList`). */
   events: number;
+  /** File: last minus first timestamp; folder: the longest inspected sample. */
   durationUs: number;
   firstTimestampUs: number;
   lastTimestampUs: number;
@@ -33,12 +38,14 @@ export interface DataInspection {
   classes: ClassCount[];
   /** Folder: total samples; file: samples it holds (1, or several for sliced recordings). */
   samples: number;
-  /** Folder: the first samples (up to 64), for the sample grid. */
+  /** Folder: the first samples (up to 64), for the sample grid; file with labelled slices: those slices. */
   sampleList: DataSampleRef[];
+  /** Folder: how many samples' events were read for the event totals (the rest are only counted). */
+  inspected: number;
 }
 
 export interface EventWindowRequest {
-  /** For a folder, the sample's file path; for a multi-sample file, the sample index. */
+  /** For a multi-sample file (a recording with a `_labels.csv` beside it), the slice index; folders pass the sample's file path as `path`. */
   sample?: number;
   /** Window start relative to the recording's first event (µs). */
   startUs: number;
@@ -84,8 +91,10 @@ export interface FramePreview {
   channels: number;
   height: number;
   width: number;
-  /** frames x channels x height x width, row-major, event counts. */
+  /** frames x channels x height x width, row-major, event counts; channel 0 OFF, 1 ON. */
   data: number[];
+  /** Frames the slicing produced; at most `maxFrames` (and at most 4 M values in all) come back. */
+  framesTotal: number;
   /** Events left after the transforms, and before. */
   eventsAfter: number;
   eventsBefore: number;

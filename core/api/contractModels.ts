@@ -8,11 +8,21 @@ import type { ModelSpec } from '../snn/spec';
 /** One editable field of a palette entry, enough for the builder to render and pre-check a form. */
 export interface CatalogField {
   key: string;
-  kind: 'number' | 'integer' | 'enum' | 'bool' | 'pair' | 'object';
+  /**
+   * number/integer: one value; pair: an integer or [h, w] (`values` lists words also accepted, e.g.
+   * "same"); string: a layer name; object: a nested record (neuron, surrogate, synapse); layers: a
+   * nested layer list (residual branches).
+   */
+  kind: 'number' | 'integer' | 'enum' | 'bool' | 'pair' | 'string' | 'object' | 'layers';
   /** Value used when the field is added to a new layer; undefined = optional and absent. */
   default?: unknown;
+  /** What an absent optional field means, as shown in the form (e.g. "0.1", "size", "identity"). */
+  defaultText?: string;
   min?: number;
   max?: number;
+  exclusiveMin?: number;
+  exclusiveMax?: number;
+  unit?: string;
   values?: readonly string[];
   optional: boolean;
   /** One line shown beside the field. */
@@ -26,6 +36,8 @@ export interface CatalogEntry {
   group: 'synaptic' | 'neuron' | 'structure' | 'regularise' | 'encoder' | 'decoder' | 'surrogate' | 'synapse';
   doc: string;
   fields: CatalogField[];
+  /** A complete, valid object of this entry with its defaults (what the palette inserts). */
+  template: Record<string, unknown>;
 }
 
 export interface LayerCatalog {
@@ -70,6 +82,10 @@ export interface LayerInspection {
   macsPerStep: number;
   /** Estimated accumulates per sample over all T at the assumed firing rate (synaptic layers fed by spikes). */
   synOps: number;
+  /** Synaptic layers: 'ac' when fed spikes (SynOps), 'mac' when fed analog values (MACs every step); else null. */
+  countedAs: 'ac' | 'mac' | null;
+  /** Estimated compute energy per sample over all T (SynOps x AC or MACs x T x MAC of the totals' table), pJ. */
+  energyPj: number;
 }
 
 export interface ModelInspection {
@@ -82,14 +98,21 @@ export interface ModelInspection {
     params: number;
     annMacsPerSample: number;
     synOpsPerSample: number;
+    /** MACs per sample over all T of synaptic layers fed analog values (direct encoding, after BN/avgpool). */
+    snnMacsPerSample: number;
     /** Energy estimates per sample from a named table (always labelled as estimates). */
     energyTable: string;
+    /** Per-operation energies of that table, picojoules. */
+    acPj: number;
+    macPj: number;
     annEnergyPj: number;
     snnEnergyPj: number;
     parameterBytes: number;
     bpttBytes: number;
     trainingBytes: number;
   };
+  /** The batch size, T and firing rate the estimates are for. */
+  assumptions: { batchSize: number; timesteps: number; firingRate: number };
 }
 
 export interface SavedModelSummary {
@@ -101,6 +124,8 @@ export interface SavedModelSummary {
   layers: number;
   params: number;
   savedAt: string | null;
+  /** Why a saved file cannot be used (unreadable, not JSON, invalid spec); null when it loads. */
+  error: string | null;
 }
 
 export interface ModelsApi {

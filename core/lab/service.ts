@@ -28,6 +28,7 @@ import { BoardService } from './board/service';
 import type { LabContext } from './context';
 import { DataService } from './data/service';
 import { MethodsService } from './methods/service';
+import { checkModelFits, checkRunOptions, requireMethod } from './methods/catalog';
 import { ModelsService } from './models/service';
 import { ProbeService } from './probe/service';
 import { defaultBackendInfo, defaultPresetsProvider, type BackendInfo, type PresetsProvider } from './engineProviders';
@@ -145,15 +146,22 @@ export class LabService implements SpikeLabApi {
     const req = validateTrainRequest(request);
     const preset = this.lookupPreset(req.preset);
     const settings = validateSettings({ ...preset.summary.defaults, ...req.settings });
+    const method = req.method ?? preset.summary.method;
+    // Checked here, not in the worker: a typo in an option or a model that does not fit the data
+    // is the caller's to fix, and should not cost a queued run.
+    if (req.method !== undefined) requireMethod(req.method);
+    if (req.methodOptions !== undefined) checkRunOptions(method, req.methodOptions);
+    if (req.model) checkModelFits(req.model, preset.model, preset.summary.name, method);
     const config: RunConfig = {
       preset: preset.summary.name,
       name: req.name?.trim() || preset.summary.name,
-      method: preset.summary.method,
+      method,
       dataset: preset.summary.dataset,
       // The spec's timesteps follow the run setting so every consumer of config.json agrees.
-      model: { ...preset.model, timesteps: settings.timesteps },
+      model: { ...(req.model ?? preset.model), timesteps: settings.timesteps },
       settings,
       ...(req.data ? { data: req.data } : {}),
+      ...(req.methodOptions !== undefined ? { methodOptions: req.methodOptions } : {}),
     };
     const now = new Date().toISOString();
     const summary: RunSummary = {

@@ -3,10 +3,12 @@
  * received, so a user or a script author can fix the request without reading code.
  */
 import { ApiError, type EventDataRef, type TrainRequest, type TrainSettings } from '../api/contract';
+import type { ModelSpec } from '../snn/spec';
+import { SpecError, validateModelSpec } from '../snn/specValidate';
 import { isValidRunId } from './runStore';
 
 const SETTING_KEYS: ReadonlyArray<keyof TrainSettings> = ['epochs', 'batchSize', 'learningRate', 'timesteps', 'seed', 'trainLimit', 'testLimit'];
-const REQUEST_KEYS = ['preset', 'settings', 'name', 'data'];
+const REQUEST_KEYS = ['preset', 'settings', 'name', 'data', 'method', 'methodOptions', 'model'];
 
 function bad(message: string): ApiError {
   return new ApiError('BAD_REQUEST', message);
@@ -82,7 +84,27 @@ export function validateTrainRequest(v: unknown, field = 'request'): TrainReques
     out.name = v.name;
   }
   if (v.data !== undefined) out.data = validateEventDataRef(v.data, `${field}.data`);
+  if (v.method !== undefined) {
+    if (typeof v.method !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(v.method)) throw bad(`${field}.method must be a method name such as "bptt" or "conversion", got ${show(v.method)}`);
+    out.method = v.method;
+  }
+  if (v.methodOptions !== undefined) {
+    if (!isPlainObject(v.methodOptions)) throw bad(`${field}.methodOptions must be an object of option values, got ${show(v.methodOptions)}`);
+    out.methodOptions = { ...v.methodOptions };
+  }
+  if (v.model !== undefined) out.model = validateRequestModel(v.model, `${field}.model`);
   return out;
+}
+
+/** A builder model spec, validated, migrated and shape-checked; every spec issue is in the message. */
+export function validateRequestModel(v: unknown, field = 'model'): ModelSpec {
+  if (!isPlainObject(v)) throw bad(`${field} must be a model spec object, got ${show(v)}`);
+  try {
+    return validateModelSpec(v);
+  } catch (err) {
+    if (err instanceof SpecError) throw bad(`${field}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** `{path, labels}` of an event dataset; existence is checked when the run loads it. */

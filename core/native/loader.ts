@@ -43,6 +43,16 @@ export function nativeInfo(): NativeInfo | null {
 }
 
 /**
+ * An export that only some addon builds have (the board emulator's `BoardMesh`), or null when the
+ * native kernels are not in use or the addon predates it: callers keep their TypeScript path.
+ */
+export function optionalNativeExport(name: string): unknown {
+  loadKernels();
+  const fn = cached?.addon ? (cached.addon as unknown as Record<string, unknown>)[name] : undefined;
+  return typeof fn === 'function' ? fn : null;
+}
+
+/**
  * Sets the thread count of the addon's pool and of OpenBLAS (process-wide: affects every worker).
  * Returns false when the native kernels are not in use.
  */
@@ -64,6 +74,12 @@ export function loadAddon(file: string): NativeAddon {
   if (!fs.existsSync(file)) {
     throw new NativeLoadError(`native kernel addon not found at ${file} (build it with \`npm run build:native\`)`);
   }
+  // OpenBLAS's idle threads spin for 2^28 cycles (about 0.1 s) after every call before they sleep.
+  // On a 2-core machine that spinning takes a core from the kernels running between GEMMs
+  // (measured: 5 to 17 % of the CPU time of an MLP training step). OpenBLAS reads the timeout from the
+  // environment once, when the library loads with the addon, so it is set just before; 4 is its
+  // minimum (2^4 cycles). A value the user set is kept.
+  if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
   const mod: { exports: Record<string, unknown> } = { exports: {} };
   try {
     // process.dlopen instead of require: bundlers (electron-vite) leave it alone, and a computed

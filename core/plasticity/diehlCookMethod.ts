@@ -7,7 +7,8 @@
  * first dense layer (default 100). Batch records report the online accuracy of each window of
  * images under the neuron labels assigned from the previous window (the authors' running
  * estimate) with loss = 1 − that accuracy; epoch records add the test accuracy after a labelling
- * pass over the first 10 000 (or fewer) training images with plasticity off.
+ * pass over the first 10 000 (or fewer) training images with plasticity off. Plasticity snapshots
+ * (when the lab asks) carry the input weights as 28x28 maps of at most 100 neurons and their histogram.
  */
 import type { RunConfig } from '../api/contract';
 import { loadMnist } from '../data/mnist';
@@ -16,6 +17,7 @@ import type { CheckpointState, TrainHooks, TrainMethod, TrainResult } from '../t
 import { assignLabels, DiehlCookNetwork, predictLabel, type DiehlCookParams } from './diehlCook';
 import { evaluateDiehlCook, type ImageSet } from './diehlCookExperiment';
 import { PlasticityError } from './errors';
+import { histogram, receptiveFields } from './ruleLoop';
 
 export interface DiehlCookDeps {
   loadData?: (split: 'train' | 'test', limit: number | null) => Promise<ImageSet>;
@@ -124,6 +126,12 @@ export function createDiehlCookTrainer(deps: DiehlCookDeps = {}): TrainMethod {
         const acc = assignments ? correct / n : null;
         assignments = assignLabels(counts, train.labels.subarray(start, end), n, nExc);
         const secs = (Date.now() - wStart) / 1000;
+        if (hooks.wantPlasticity()) {
+          // 784 inputs are 28x28 images; any other input size is shown as one row per neuron.
+          const side = Math.round(Math.sqrt(net.p.nInput));
+          const [rows, cols] = side * side === net.p.nInput ? [side, side] : [1, net.p.nInput];
+          hooks.plasticity({ epoch, step, receptiveFields: receptiveFields(net.w, net.p.nInput, nExc, rows, cols), histogram: histogram('input_exc', net.w) });
+        }
         hooks.metric({
           kind: 'batch',
           epoch,

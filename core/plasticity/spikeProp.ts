@@ -109,6 +109,27 @@ export class SpikePropNetwork {
     this.prevGrad = this.w.map((w) => new Float64Array(w.length));
   }
 
+  /** Weights and optimiser state (velocities, RProp steps, previous gradients), the arrays themselves. */
+  stateArrays(): { name: string; arrays: Float64Array[] }[] {
+    return [
+      { name: 'w', arrays: this.w },
+      { name: 'vel', arrays: this.vel },
+      { name: 'step', arrays: this.step },
+      { name: 'prevGrad', arrays: this.prevGrad },
+    ];
+  }
+
+  /** Potential of output neuron `o` sampled every dtMs over [0, tMax) for one input pattern, with the spike times of every layer. */
+  outputTrace(inputs: ArrayLike<number>, dtMs: number, o = 0): { voltage: number[]; times: Float64Array[] } {
+    requirePositive('dtMs', dtMs);
+    const times = this.forward(inputs);
+    const L = this.w.length;
+    const n = Math.round(this.p.tMax / dtMs);
+    const voltage = new Array<number>(n);
+    for (let s = 0; s < n; s++) voltage[s] = this.potential(L - 1, o, s * dtMs, times[L - 1]);
+    return { voltage, times };
+  }
+
   /** +1 or −1: the sign constraint on neuron i of layer l's outgoing weights (inputs are excitatory). */
   private signOf(l: number, i: number): number {
     return l > 0 && i < this.p.inhibitoryHidden ? -1 : 1;

@@ -49,7 +49,8 @@ export interface TempotronResponse {
 export class Tempotron {
   readonly p: TempotronParams;
   readonly w: Float64Array;
-  private readonly dw: Float64Array;
+  /** The momentum term (last weight step), part of the state a checkpoint must keep. */
+  readonly dw: Float64Array;
   private readonly v0: number;
 
   constructor(params: Partial<TempotronParams> & { nAfferents: number }, rng: Rng) {
@@ -70,6 +71,20 @@ export class Tempotron {
   /** K(t), peak 1. */
   kernel(t: number): number {
     return t <= 0 ? 0 : this.v0 * (Math.exp(-t / this.p.tau) - Math.exp(-t / this.p.tauS));
+  }
+
+  /** V sampled every dtMs over [0, durationMs) (for plotting against θ; O(events) per sample). */
+  voltageTrace(pattern: SpikePattern, dtMs: number, durationMs: number): number[] {
+    requirePositive('dtMs', dtMs);
+    const n = Math.round(durationMs / dtMs);
+    const out = new Array<number>(n);
+    for (let s = 0; s < n; s++) {
+      const t = s * dtMs;
+      let v = this.p.vRest;
+      for (let k = 0; k < pattern.time.length && pattern.time[k] < t; k++) v += this.w[pattern.afferent[k]] * this.kernel(t - pattern.time[k]);
+      out[s] = v;
+    }
+    return out;
   }
 
   /** Maximum of V over the pattern (V is defined for all t; the peak follows the last input). */

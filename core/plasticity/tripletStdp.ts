@@ -85,6 +85,11 @@ export class TripletStdpSynapses {
     this.r2.spike(i, t, p.pairing);
   }
 
+  /** Clears all traces between independent trials (time restarts at 0). */
+  resetTraces(): void {
+    for (const tr of [this.r1, this.r2, this.o1, this.o2]) tr.reset();
+  }
+
   postSpike(j: number, t: number): void {
     const p = this.p;
     const o2 = this.o2.read(j, t);

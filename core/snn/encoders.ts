@@ -3,6 +3,8 @@
  * input tensor: spikes for all kinds except 'direct'. Encoders have no parameters and no backward:
  * the first layer never needs dL/dinput.
  */
+import { getKernels, referenceKernels } from './kernels/index';
+import type { Kernels } from './kernels/types';
 import type { Rng } from './rng';
 import type { EncoderSpec } from './spec';
 
@@ -28,98 +30,27 @@ export class EncoderError extends Error {
 /**
  * Bernoulli spike per step with p = clamp(gain·x, 0, 1) (rate coding; snnTorch `spikegen.rate`).
  *
- * This runs on every training step over T·B·F elements (2.5 M for MNIST at T = 25, B = 128), so
- * the generator is inlined: xoshiro128** on int32 locals (the Rng's own algorithm and stream, its
- * state read and written back once per call), and the test `rng.next() < p`, i.e. u < p·2^32 for
- * u = rng.nextU32(), is done branch-free on int32 as (u − 2^31) <= ceil(p·2^32) − 1 − 2^31
- * (a data-dependent branch at p ≈ 0.15 mispredicts often enough to cost ~40%). Elements with
- * p <= 0 draw nothing, as before, and are skipped through an index list. The output is
- * bit-identical to drawing with `rng.next()`.
+ * This runs on every training step over T·B·F elements (2.5 M for MNIST at T = 25, B = 128). The
+ * draws are counter-based (`Kernels.poissonEncode`, kernels/counterHash.ts): each call takes one
+ * key of two 32-bit words from the run's Rng and element i draws a hash of (i, key), so the native
+ * kernel spreads the work over all cores and both backends emit the same spikes bit for bit under
+ * a seed. `kernels` defaults to the process's backend (getKernels()).
  */
-export function poissonEncoder(gain = 1): Encoder {
+export function poissonEncoder(gain = 1, kernels?: Pick<Kernels, 'poissonEncode'>): Encoder {
   return {
     kind: 'poisson',
     binary: true,
     encode(x, _batch, T, rng, into) {
       const n = x.length;
       const out = outputBuffer(into, T * n);
-      // Elements that draw (p > 0) and their thresholds, shifted to the signed int32 range.
-      const idx = new Int32Array(n);
-      const lim = new Int32Array(n);
-      let m = 0;
-      for (let i = 0; i < n; i++) {
-        const p = gain * x[i];
-        if (!(p > 0)) continue;
-        const th = Math.min(Math.ceil(p * 4294967296), 4294967296);
-        idx[m] = i;
-        lim[m] = (th - 1 - 2147483648) | 0;
-        m++;
-      }
-      const st = Int32Array.from(rng.getState());
-      for (let t = 0; t < T; t++) {
-        const o = t * n;
-        if (m === n) bernoulliDense(out, o, lim, n, st);
-        else {
-          out.fill(0, o, o + n);
-          bernoulliIndexed(out, o, idx, lim, m, st);
-        }
-      }
-      rng.setState(Array.from(st));
+      const key0 = rng.nextU32();
+      const key1 = rng.nextU32();
+      const k = kernels ?? getKernels().kernels;
+      if (k.poissonEncode) k.poissonEncode(x, n, T, gain, key0, key1, out);
+      else referenceKernels.poissonEncode!(x, n, T, gain, key0, key1, out);
       return out;
     },
   };
-}
-
-/**
- * out[o + j] = Bernoulli draw for j < m against the shifted int32 thresholds `lim` (see
- * poissonEncoder), advancing the xoshiro128** state `st` in place. Two copies (dense and indexed)
- * keep the hot loop free of a per-element mode test.
- */
-function bernoulliDense(out: Float32Array, o: number, lim: Int32Array, m: number, st: Int32Array): void {
-  let s0 = st[0];
-  let s1 = st[1];
-  let s2 = st[2];
-  let s3 = st[3];
-  for (let j = 0; j < m; j++) {
-    // xoshiro128** (Blackman & Vigna 2018), identical to Rng.nextU32; u is shifted by -2^31.
-    const r = Math.imul(s1, 5);
-    const u = Math.imul((r << 7) | (r >>> 25), 9) ^ -2147483648;
-    const sh = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= sh;
-    s3 = (s3 << 11) | (s3 >>> 21);
-    out[o + j] = +(u <= lim[j]);
-  }
-  st[0] = s0;
-  st[1] = s1;
-  st[2] = s2;
-  st[3] = s3;
-}
-
-function bernoulliIndexed(out: Float32Array, o: number, idx: Int32Array, lim: Int32Array, m: number, st: Int32Array): void {
-  let s0 = st[0];
-  let s1 = st[1];
-  let s2 = st[2];
-  let s3 = st[3];
-  for (let j = 0; j < m; j++) {
-    const r = Math.imul(s1, 5);
-    const u = Math.imul((r << 7) | (r >>> 25), 9) ^ -2147483648;
-    const sh = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= sh;
-    s3 = (s3 << 11) | (s3 >>> 21);
-    out[o + idx[j]] = +(u <= lim[j]);
-  }
-  st[0] = s0;
-  st[1] = s1;
-  st[2] = s2;
-  st[3] = s3;
 }
 
 /** `into` when it has exactly `size` elements (a caller's reused buffer), else a fresh zeroed array. */

@@ -6,6 +6,7 @@ import type { Decoder } from './decoders';
 import type { Encoder } from './encoders';
 import type { Kernels } from './kernels/types';
 import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layers/layer';
+import { NeuronLayer } from './layers/neuron';
 import { Rng } from './rng';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors';
 import type { ModelSpec } from './spec';
@@ -106,8 +107,74 @@ export interface Raster {
   truncated: boolean;
 }
 
+/** One sample's view of one layer in a recorded forward (see SampleRecorder). */
+export interface LayerRecord {
+  name: string;
+  type: string;
+  /** Per-sample output shape, e.g. [500] or [20, 24, 24]. */
+  shape: number[];
+  timesteps: number;
+  /** True for spiking neuron layers (output is 0/1), false for integrator readouts and analog layers. */
+  spiking: boolean;
+  /** The layer's output for the sample, [T, n] time-major. */
+  output: Float32Array;
+  /** Neuron layers: membrane [T, n] (charge before the spike test; the potential for integrators). */
+  membrane: Float32Array | null;
+  /** Firing threshold of a spiking neuron layer (the base threshold for adaptive ones). */
+  threshold: number | null;
+}
+
+/**
+ * Copies one sample of every neuron layer's output and membrane (or of every layer, `all`) out of a
+ * forward, for the spike monitor. Set it with Network.setRecorder for the forwards to observe;
+ * without one the forward pays nothing beyond a null check per layer.
+ */
+export class SampleRecorder {
+  readonly layers: LayerRecord[] = [];
+  /** The encoder's output for the sample, [T, F]: what the first layer saw. */
+  input: { shape: number[]; binary: boolean; data: Float32Array } | null = null;
+
+  constructor(
+    readonly sample: number,
+    readonly which: 'neurons' | 'all' = 'neurons',
+  ) {
+    if (!Number.isInteger(sample) || sample < 0) throw new RangeError(`Expected a sample index >= 0 but received ${sample}`);
+  }
+
+  /** Copies sample `this.sample` of a [T, B, ...] buffer into [T, n]. */
+  private slice(data: Float32Array, T: number, B: number): Float32Array {
+    if (this.sample >= B) throw new RangeError(`recorded sample ${this.sample} is outside the batch of ${B}`);
+    const n = data.length / (T * B);
+    const out = new Float32Array(T * n);
+    for (let t = 0; t < T; t++) out.set(data.subarray((t * B + this.sample) * n, (t * B + this.sample + 1) * n), t * n);
+    return out;
+  }
+
+  captureInput(x: Tensor, binary: boolean): void {
+    const [T, B, ...shape] = x.shape;
+    this.input = { shape, binary, data: this.slice(x.data, T, B) };
+  }
+
+  capture(layer: Layer, out: Tensor): void {
+    const isNeuron = layer instanceof NeuronLayer;
+    if (!isNeuron && this.which === 'neurons') return;
+    const [T, B, ...shape] = out.shape;
+    let membrane: Float32Array | null = null;
+    let threshold: number | null = null;
+    let spiking = false;
+    if (isNeuron) {
+      spiking = layer.spec.model !== 'integrator';
+      const h = layer.lastMembrane();
+      if (h) membrane = this.slice(h, T, B);
+      if (spiking) threshold = layer.kernelParams().threshold;
+    }
+    this.layers.push({ name: layer.name, type: layer.type, shape, timesteps: T, spiking, output: this.slice(out.data, T, B), membrane, threshold });
+  }
+}
+
 export class Network {
   readonly rng: Rng;
+  private sampleRecorder: SampleRecorder | null = null;
   private readonly outputs = new Map<string, Tensor>();
   private batch = 0;
   private training = false;
@@ -129,6 +196,7 @@ export class Network {
     const record: OutputRecorder = (l, out) => {
       // Type first: a neuron layer's activity() counts its spikes, which is a full pass.
       if (l.type === 'neuron' || l.activity() !== null) this.outputs.set(l.name, out);
+      if (this.sampleRecorder !== null) this.sampleRecorder.capture(l, out);
     };
     const wire = (ls: readonly Layer[]): void => {
       for (const l of ls) if (l instanceof ResidualBlock) {
@@ -142,6 +210,11 @@ export class Network {
   }
 
   private readonly recorder: OutputRecorder;
+
+  /** Records one sample of the following forwards (null stops recording); see SampleRecorder. */
+  setRecorder(recorder: SampleRecorder | null): void {
+    this.sampleRecorder = recorder;
+  }
 
   /** Every non-block layer in execution order. */
   leafLayers(): Layer[] {
@@ -170,7 +243,9 @@ export class Network {
     this.outputs.clear();
     const generation = ++this.generation;
     this.encoded = this.encoder.encode(x, batch, T, this.rng, this.encoded ?? undefined);
-    const y = forwardSeq(this.layers, { data: this.encoded, shape: [T, batch, ...this.spec.input] }, this.ctx(), this.recorder);
+    const input: Tensor = { data: this.encoded, shape: [T, batch, ...this.spec.input] };
+    this.sampleRecorder?.captureInput(input, this.encoder.binary);
+    const y = forwardSeq(this.layers, input, this.ctx(), this.recorder);
     const O = y.data.length / (T * batch);
     const scores = this.decoder.forward(y.data, T, batch, O);
     const leaves = this.leafLayers();
@@ -241,6 +316,27 @@ export class Network {
     return { layer: layerName, timesteps: T, neurons: n, times, ids, truncated };
   }
 
+  /**
+   * Membrane traces of a few neurons of one sample in `layerName` from the last forward (valid
+   * until the next one), with the layer's threshold: the live monitor's view of a training batch.
+   */
+  recordMembranes(layerName: string, sampleIndex: number, neurons: readonly number[]): { threshold: number | null; traces: { neuron: number; values: number[] }[] } {
+    const layer = this.leafLayers().find((l) => l.name === layerName);
+    if (!(layer instanceof NeuronLayer)) throw new RangeError(`layer "${layerName}" is not a neuron layer; neuron layers: ${this.spikingLayerNames().join(', ')}`);
+    const h = layer.lastMembrane();
+    const out = this.outputs.get(layerName);
+    if (!h || !out) throw new RangeError(`no membrane recorded for layer "${layerName}"; run a forward first`);
+    const [T, B] = out.shape;
+    if (sampleIndex < 0 || sampleIndex >= B) throw new RangeError(`sample ${sampleIndex} is outside the last batch of ${B}`);
+    const n = h.length / (T * B);
+    const traces = neurons.filter((i) => Number.isInteger(i) && i >= 0 && i < n).map((neuron) => {
+      const values = new Array<number>(T);
+      for (let t = 0; t < T; t++) values[t] = h[(t * B + sampleIndex) * n + neuron];
+      return { neuron, values };
+    });
+    return { threshold: layer.spec.model === 'integrator' ? null : layer.kernelParams().threshold, traces };
+  }
+
   saveWeights(): Uint8Array {
     const all = [...this.params(), ...this.buffers()];
     return encodeSafetensors(all.map((p) => ({ name: p.name, shape: p.shape, data: p.value })), { format: 'spikelab.weights', model: this.spec.name });
@@ -267,4 +363,16 @@ export class Network {
     }
     for (const p of all) p.value.set((tensors.get(p.name) as { data: Float32Array }).data);
   }
+}
+
+/**
+ * The `k` neurons with the most events in a raster (ties and silent layers: lowest index first), the
+ * default choice of membrane traces: a trace that never nears the threshold says little.
+ */
+export function mostActiveNeurons(ids: ArrayLike<number>, neurons: number, k: number): number[] {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) counts.set(ids[i], (counts.get(ids[i]) ?? 0) + 1);
+  const chosen = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k).map(([id]) => id);
+  for (let i = 0; chosen.length < Math.min(k, neurons) && i < neurons; i++) if (!counts.has(i)) chosen.push(i);
+  return chosen.sort((a, b) => a - b);
 }

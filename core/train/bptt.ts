@@ -10,12 +10,53 @@ import { buildNetwork } from '../snn/build';
 import { getKernels } from '../snn/kernels/index';
 import type { Kernels } from '../snn/kernels/types';
 import { computeLoss, argmaxCorrect } from '../snn/losses';
-import type { Network } from '../snn/network';
+import { mostActiveNeurons, type Network } from '../snn/network';
 import { clipGradNorm, Optimizer, scheduledLr } from '../snn/optim';
 import { Rng } from '../snn/rng';
 import { FrameInputNetwork, gatherFrameBatch, loadEventSplits, DEFAULT_VALIDATION_FRACTION, type FrameDataset } from './eventData';
-import { trainingRecipe } from './presets';
+import { parseOptions, rawMethodOptions, type OptionTable } from './methodKit';
+import { trainingRecipe, type TrainingRecipe } from './presets';
 import type { CheckpointState, TrainHooks, TrainMethod, TrainResult } from './types';
+
+/**
+ * BPTT's method options: overrides of the preset's training recipe (loss, optimiser, learning-rate
+ * schedule, gradient clipping). 'preset' keeps what the preset's recipe says.
+ */
+export const BPTT_OPTIONS = {
+  loss: { rule: { kind: 'enum', default: 'preset', values: ['preset', 'ce', 'mseCount', 'mseMembrane'] }, doc: 'Loss on the decoded output: cross-entropy, MSE on spike counts, or MSE on the membrane.' },
+  correctRate: { rule: { kind: 'number', default: 0.8, min: 0, max: 1 }, doc: 'mseCount: target firing rate of the correct class.' },
+  incorrectRate: { rule: { kind: 'number', default: 0.2, min: 0, max: 1 }, doc: 'mseCount: target firing rate of the other classes.' },
+  optimizer: { rule: { kind: 'enum', default: 'preset', values: ['preset', 'adam', 'adamw', 'sgd'] }, doc: 'Optimiser; the learning rate is the run setting.' },
+  momentum: { rule: { kind: 'number', default: 0.9, min: 0, max: 0.9999 }, doc: 'sgd: momentum.' },
+  weightDecay: { rule: { kind: 'number', default: 0, min: 0 }, doc: 'L2 (sgd, adam) or decoupled (adamw) weight decay; 0 = off.' },
+  schedule: { rule: { kind: 'enum', default: 'preset', values: ['preset', 'constant', 'step', 'cosine'] }, doc: 'Learning-rate schedule: constant, step decay, or cosine annealing over the run.' },
+  stepEvery: { rule: { kind: 'number', default: 200, min: 1, integer: true }, doc: 'step: batches between decays.' },
+  stepGamma: { rule: { kind: 'number', default: 0.5, min: 0, max: 1 }, doc: 'step: factor per decay.' },
+  minLearningRate: { rule: { kind: 'number', default: 0, min: 0 }, doc: 'cosine: learning rate at the end of the run.' },
+  clipNorm: { rule: { kind: 'number', default: 0, min: 0 }, doc: 'Global gradient-norm clip; 0 = the preset\'s (none for the built-in presets).' },
+} satisfies OptionTable;
+
+/**
+ * The recipe a BPTT run trains with: the preset's, overridden by the run's options. Only runs of
+ * method 'bptt' read options: conversion and hybrid call this trainer with their own options.
+ */
+export function bpttRecipe(config: RunConfig, totalSteps: number): TrainingRecipe {
+  const recipe = trainingRecipe(config.preset);
+  if (config.method !== 'bptt') return recipe;
+  const o = parseOptions('bptt', BPTT_OPTIONS, rawMethodOptions(config));
+  if (o.loss !== 'preset') recipe.loss = o.loss as TrainingRecipe['loss'];
+  if (recipe.loss === 'mseCount') recipe.lossOptions = { ...recipe.lossOptions, correctRate: o.correctRate, incorrectRate: o.incorrectRate };
+  if (o.optimizer !== 'preset') recipe.optimizer = o.optimizer === 'sgd' ? { kind: 'sgd', momentum: o.momentum } : { kind: o.optimizer as 'adam' | 'adamw', beta1: 0.9, beta2: 0.999 };
+  if (o.weightDecay > 0) recipe.optimizer = { ...recipe.optimizer, weightDecay: o.weightDecay };
+  if (o.schedule === 'constant') recipe.schedule = { kind: 'constant' };
+  else if (o.schedule === 'step') recipe.schedule = { kind: 'step', every: o.stepEvery, gamma: o.stepGamma };
+  else if (o.schedule === 'cosine') recipe.schedule = { kind: 'cosine', totalSteps: Math.max(1, totalSteps), minLr: o.minLearningRate };
+  if (o.clipNorm > 0) recipe.clipNorm = o.clipNorm;
+  return recipe;
+}
+
+/** Membrane traces per live spike snapshot (the monitor's live view). */
+const LIVE_MEMBRANE_TRACES = 4;
 
 export interface Dataset {
   /** count * features bytes, 0..255. */
@@ -155,7 +196,7 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
     }
     hooks.log(`bptt: ${train.count} training and ${test.count} ${eventData ? 'validation' : 'test'} samples`);
 
-    const recipe = trainingRecipe(config.preset);
+    const recipe = bpttRecipe(config, s.epochs * Math.ceil(train.count / s.batchSize));
     const params = net.params();
     const opt = new Optimizer(params, { ...recipe.optimizer, lr: s.learningRate });
     const stepsPerEpoch = Math.ceil(train.count / s.batchSize);
@@ -246,7 +287,9 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
 
         if (hidden && hooks.wantSpikes()) {
           const r = net.recordRaster(hidden, 0);
-          hooks.spikes({ layer: r.layer, epoch, step: step - 1, timesteps: r.timesteps, neurons: r.neurons, times: r.times, ids: r.ids, truncated: r.truncated });
+          // A few traces of T values each: bounded whatever the layer's size.
+          const m = net.recordMembranes(hidden, 0, mostActiveNeurons(r.ids, r.neurons, LIVE_MEMBRANE_TRACES));
+          hooks.spikes({ layer: r.layer, epoch, step: step - 1, timesteps: r.timesteps, neurons: r.neurons, times: r.times, ids: r.ids, truncated: r.truncated, membrane: m.traces, threshold: m.threshold });
         }
         if (step % reportEvery === 0 || step === stepsPerEpoch) {
           const secs = (Date.now() - windowStart) / 1000;

@@ -28,6 +28,7 @@ import { SURROGATE_KINDS } from '../snn/surrogates';
 import { createBpttTrainer, evaluate, loadMnistDataset, type Dataset } from './bptt';
 import { conversionAnnSpec } from './conversion/index';
 import { applyLambdas, dataLambdas } from './conversion/normalise';
+import { rateCurve } from './conversion/evaluate';
 import { copyParams, parseOptions, rawMethodOptions, type OptionTable } from './methodKit';
 import { trainingRecipe } from './presets';
 import type { CheckpointState, TrainHooks, TrainResult } from './types';
@@ -42,6 +43,8 @@ export const HYBRID_OPTIONS = {
   learnThreshold: { rule: { kind: 'bool', default: true }, doc: 'Learn one threshold per layer (DIET-SNN).' },
   surrogate: { rule: { kind: 'enum', default: 'triangle', values: SURROGATE_KINDS }, doc: 'Surrogate derivative of the spike in BPTT (DIET-SNN uses a linear one).' },
   surrogateAlpha: { rule: { kind: 'number', default: 1, min: 1e-6 }, doc: 'Surrogate sharpness.' },
+  curveSteps: { rule: { kind: 'numbers', default: [1, 2, 4, 8, 16, 32], min: 1, integer: true }, doc: 'Timesteps at which the converted SNN (before fine-tuning) is scored; the run\'s T is added.' },
+  curveSamples: { rule: { kind: 'number', default: 1000, min: 0, integer: true }, doc: 'Test samples for that curve; 0 = the whole (limited) test set.' },
 } satisfies OptionTable;
 
 export interface HybridDeps {
@@ -100,6 +103,17 @@ export function createHybridTrainer(deps: HybridDeps = {}): (config: RunConfig, 
     copyParams(ann.params(), snn.params());
     const converted = test.count ? evaluate(snn, test, 100) : null;
     hooks.log(`hybrid: converted SNN at T=${s.timesteps}: ${converted === null ? 'n/a' : (converted * 100).toFixed(2)} %`);
+    if (test.count) {
+      // What conversion alone reaches against T, the baseline that fine-tuning at a small T improves on.
+      // One run at the largest T scores every smaller T: the readout integrates and the network is causal.
+      const grid = [...new Set([...o.curveSteps, s.timesteps])].sort((a, b) => a - b);
+      const n = o.curveSamples > 0 ? Math.min(o.curveSamples, test.count) : test.count;
+      const probe = buildNetwork({ ...snnSpec, timesteps: grid[grid.length - 1] }, { kernels, seed: s.seed });
+      copyParams(snn.params(), probe.params());
+      const points = rateCurve(probe, test, n, grid).map((p) => ({ timesteps: p.timesteps, accuracy: p.accuracy }));
+      const sub: Dataset = { ...test, images: test.images.subarray(0, n * test.features), labels: test.labels.subarray(0, n), count: n };
+      hooks.curve({ name: 'converted', reference: evaluate(ann, sub, 256), samples: n, points });
+    }
     const recipe = trainingRecipe(config.preset);
     const start: CheckpointState = {
       epoch: 0,

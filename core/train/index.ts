@@ -3,7 +3,13 @@ import { ApiError } from '../api/contract';
 import { trainAdm } from './adm';
 import { trainAsf } from './asf';
 import { trainBptt } from './bptt';
+import { trainClopath } from '../plasticity/clopathMethod';
 import { trainDiehlCook } from '../plasticity/diehlCookMethod';
+import { trainResume } from '../plasticity/resumeMethod';
+import { trainRStdp } from '../plasticity/rStdpMethod';
+import { trainSpikeProp } from '../plasticity/spikePropMethod';
+import { trainStdpPair, trainStdpTriplet } from '../plasticity/stdpMethod';
+import { trainTempotron } from '../plasticity/tempotronMethod';
 import { trainHybrid } from './hybrid';
 import { trainSingleSpike } from './singleSpike';
 import { trainConversionRate, trainConversionTtfs } from './conversion/index';
@@ -18,6 +24,13 @@ const METHODS: Record<string, TrainMethod> = {
   hybrid: trainHybrid,
   'single-spike': trainSingleSpike,
   'diehl-cook': trainDiehlCook,
+  tempotron: trainTempotron,
+  resume: trainResume,
+  spikeprop: trainSpikeProp,
+  'stdp-pair': trainStdpPair,
+  'stdp-triplet': trainStdpTriplet,
+  rstdp: trainRStdp,
+  clopath: trainClopath,
 };
 
 export function getTrainMethod(name: string): TrainMethod {

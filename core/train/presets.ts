@@ -135,6 +135,7 @@ const PRESETS: Preset[] = [
     training: { loss: 'ce', optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999 }, schedule: { kind: 'step', every: 200, gamma: 0.5 }, clipNorm: null, maxShift: 2 },
   },
   ...methodPresets(),
+  ...plasticityPresets(),
 ];
 
 /**
@@ -222,4 +223,50 @@ export function getPreset(name: string): { summary: PresetSummary; model: ModelS
 export function trainingRecipe(preset: string | null): TrainingRecipe {
   const p = preset ? PRESETS.find((q) => q.summary.name === preset) : undefined;
   return clone(p?.training ?? { loss: 'ce', optimizer: { kind: 'adam' }, schedule: { kind: 'constant' }, clipNorm: null });
+}
+
+/**
+ * The plasticity rules of core/plasticity, one preset each. Except Diehl & Cook (MNIST) every rule
+ * generates its own small task from the run's seed, described by its options (methodOptions); the
+ * model spec only names the learning layer's shape for the run list and the builder: the rules do
+ * not compile it. The training recipe is unused by these methods.
+ */
+function plasticityPresets(): Preset[] {
+  const unused: TrainingRecipe = { loss: 'ce', optimizer: { kind: 'sgd' }, schedule: { kind: 'constant' }, clipNorm: null };
+  const layer = (name: string, input: number[], units: number): ModelSpec => ({
+    format: MODEL_SPEC_FORMAT,
+    version: MODEL_SPEC_VERSION,
+    name,
+    input,
+    timesteps: 1,
+    encoder: { type: 'direct' },
+    layers: [
+      { type: 'dense', name: 'fc1', units, bias: false },
+      { type: 'neuron', name: 'lif1', neuron: { model: 'lif', form: 'decay', beta: 0.9, threshold: 1, reset: 'hard' } },
+    ],
+    decoder: { type: 'spikeCount' },
+  });
+  const preset = (name: string, title: string, description: string, dataset: string, method: string, model: ModelSpec, d: Partial<PresetSummary['defaults']>): Preset => ({
+    summary: { name, title, description, dataset, method, defaults: { epochs: 1, batchSize: 10, learningRate: 1, timesteps: 1, seed: 1, trainLimit: null, testLimit: null, ...d } },
+    model,
+    training: unused,
+  });
+  return [
+    preset(
+      'mnist-diehl-cook',
+      'MNIST, Diehl & Cook unsupervised STDP (100 neurons)',
+      'Poisson-coded MNIST into 100 conductance-based excitatory neurons with adaptive thresholds and lateral inhibition, learning with STDP; neurons labelled from their responses, test accuracy by their vote (Diehl & Cook 2015). The size is the units of fc1.',
+      'mnist',
+      'diehl-cook',
+      { ...layer('mnist-diehl-cook', [784], 100), encoder: { type: 'poisson', gain: 1 } },
+      { epochs: 1, batchSize: 100, learningRate: 0.01, trainLimit: 10000, testLimit: 1000 },
+    ),
+    preset('tempotron-patterns', 'Tempotron, random latency patterns', '2 classes x 50 random patterns over 500 afferents, one spike each in 500 ms; the neuron must fire for class 1 only (Gütig & Sompolinsky 2006).', 'latency-patterns', 'tempotron', layer('tempotron', [500], 1), { epochs: 10, batchSize: 20, learningRate: 3e-3 }),
+    preset('resume-target', 'ReSuMe, target spike train', 'A LIF neuron driven by 200 Poisson afferents learns to fire at 40, 90, 130 and 170 ms (Ponulak & Kasiński 2010).', 'poisson-target', 'resume', layer('resume', [200], 1), { epochs: 5, batchSize: 20, learningRate: 0.01 }),
+    preset('spikeprop-xor', 'SpikeProp, temporal XOR', 'The temporally encoded XOR of Bohte et al. (2002): 3 inputs (with bias), 5 hidden (1 inhibitory), 1 output with 16 delayed terminals per connection; RProp.', 'xor-timing', 'spikeprop', layer('spikeprop', [3], 5), { epochs: 4, batchSize: 10, learningRate: 0.01 }),
+    preset('stdp-pair-bars', 'Pair STDP, receptive fields of bars', '8x8 Poisson afferents, 4 horizontal bars, 4 neurons with lateral inhibition and adaptive thresholds learning with additive pair STDP (Song et al. 2000); each neuron comes to prefer one bar.', 'bars', 'stdp-pair', layer('stdp-pair', [64], 4), { epochs: 4, batchSize: 25, learningRate: 4 }),
+    preset('stdp-triplet-bars', 'Triplet STDP, receptive fields of bars', 'The bars task with the minimal all-to-all triplet rule of Pfister & Gerstner (2006) and weight normalisation.', 'bars', 'stdp-triplet', layer('stdp-triplet', [64], 4), { epochs: 4, batchSize: 25, learningRate: 3 }),
+    preset('clopath-bars', 'Voltage-based STDP (Clopath), receptive fields of bars', 'The bars task on 4 AdEx neurons whose input weights follow the voltage-based rule of Clopath et al. (2010), with weight normalisation.', 'bars', 'clopath', layer('clopath', [64], 4), { epochs: 3, batchSize: 25, learningRate: 1 }),
+    preset('rstdp-reward', 'R-STDP, rewarded association', 'Two stimuli, two outputs: reward-modulated STDP with eligibility traces and a reward baseline learns which output answers which stimulus (Izhikevich 2007).', 'reward-task', 'rstdp', layer('rstdp', [40], 2), { epochs: 3, batchSize: 50, learningRate: 0.1 }),
+  ];
 }

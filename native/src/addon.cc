@@ -52,6 +52,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterSpikeMatmul(env, exports);
   RegisterIm2col(env, exports);
   RegisterNeuron(env, exports);
+  RegisterConv(env, exports);
+  RegisterEncoder(env, exports);
+  RegisterPool(env, exports);
+  RegisterEmulator(env, exports);
   exports.Set("setThreads", Napi::Function::New(env, SetThreadsJs, "setThreads"));
   exports.Set("info", Napi::Function::New(env, InfoJs, "info"));
   return exports;

@@ -11,6 +11,14 @@ void RegisterGemm(Napi::Env env, Napi::Object exports);
 void RegisterSpikeMatmul(Napi::Env env, Napi::Object exports);
 void RegisterIm2col(Napi::Env env, Napi::Object exports);
 void RegisterNeuron(Napi::Env env, Napi::Object exports);
+void RegisterConv(Napi::Env env, Napi::Object exports);
+void RegisterEncoder(Napi::Env env, Napi::Object exports);
+void RegisterPool(Napi::Env env, Napi::Object exports);
+void RegisterEmulator(Napi::Env env, Napi::Object exports);
+
+struct ConvGeometry;
+// Reads a Conv2dGeometry object (fields validated in TypeScript).
+ConvGeometry GeometryArg(const Napi::Value& v);
 
 // Data pointer of a Float32Array argument shifted by an element offset (byteOffset of the view
 // is already applied by node-addon-api).

@@ -5,6 +5,9 @@
 
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
 #define SPIKELAB_CLONES __attribute__((target_clones("avx2", "default")))
+// Register-tiled loops whose accumulators fit in 512-bit registers get an AVX-512 version too.
+#define SPIKELAB_CLONES_512 __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SPIKELAB_CLONES
+#define SPIKELAB_CLONES_512
 #endif

@@ -39,6 +39,36 @@ struct ConvGeometry {
 };
 void Im2col(const ConvGeometry& g, const float* x, float* cols);
 void Col2im(const ConvGeometry& g, const float* cols, float* dx);
+// Serial, channels [c0, c1) of one image, column rows `ld` floats apart (batched layouts).
+void Im2colRows(const ConvGeometry& g, const float* x, float* cols, std::size_t ld, std::size_t c0, std::size_t c1);
+void Col2imRows(const ConvGeometry& g, const float* cols, std::size_t ld, float* dx, std::size_t c0, std::size_t c1);
+
+// A convolution over a whole [samples, C, H, W] batch; `g` describes one group (channels = C/groups).
+struct ConvBatch {
+  ConvGeometry g;
+  std::size_t samples;
+  int groups;
+  int filters;
+  // Most floats of one block of columns (plus the transposed output they produce); each thread
+  // works on one block at a time.
+  std::size_t columnBudget;
+};
+void ConvForward(const ConvBatch& c, const float* x, const float* w, const float* bias, float* out);
+void ConvBackward(const ConvBatch& c, const float* x, const float* w, const float* gy, float* dW, float* dBias,
+                  float* dx);
+
+struct PoolGeometry {
+  std::size_t planes;
+  int height, width;
+  int size, stride;
+  int outH, outW;
+};
+void AvgPoolForward(const PoolGeometry& g, const float* x, float* out);
+void AvgPoolBackward(const PoolGeometry& g, const float* gy, float* dx);
+
+// out[t·n + j] = Bernoulli(gain · x[j]) per step from counter hashes (core/snn/kernels/types.ts).
+void PoissonEncode(const float* x, std::size_t n, std::size_t T, double gain, std::uint32_t key0, std::uint32_t key1,
+                   float* out);
 
 enum class Surrogate : int { Arctan = 0, Sigmoid = 1, FastSigmoid = 2, Triangle = 3, Rectangle = 4 };
 enum class Reset : int { Hard = 0, Soft = 1, None = 2 };

@@ -14,11 +14,6 @@ class Pool {
  public:
   explicit Pool(int threads) { Resize(threads); }
 
-  int Threads() {
-    std::lock_guard<std::mutex> lk(runMutex_);
-    return static_cast<int>(workers_.size()) + 1;
-  }
-
   void Resize(int threads) {
     std::lock_guard<std::mutex> lk(runMutex_);
     StopWorkers();
@@ -26,7 +21,7 @@ class Pool {
     stop_ = false;
     // The generation is captured here, not read by the new thread: a thread that starts late
     // would otherwise mistake an already-posted job for an old one and never join it.
-    const std::size_t generation = generation_;
+    const std::size_t generation = generation_.load();
     for (int i = 0; i < extra; ++i) workers_.emplace_back([this, generation] { WorkerLoop(generation); });
   }
 
@@ -41,15 +36,17 @@ class Pool {
       job_ = &fn;
       chunks_ = chunks;
       next_.store(0);
-      active_ = workers_.size();
-      ++generation_;
+      active_.store(workers_.size());
+      generation_.fetch_add(1);
     }
     jobReady_.notify_all();
     Drain(fn, chunks);
+    // Workers usually finish within microseconds of the caller: wait for them spinning first.
+    SpinUntil([this] { return active_.load() == 0; });
     std::exception_ptr error;
     {
       std::unique_lock<std::mutex> lk(jobMutex_);
-      jobDone_.wait(lk, [this] { return active_ == 0; });
+      jobDone_.wait(lk, [this] { return active_.load() == 0; });
       job_ = nullptr;
       error = error_;
       error_ = nullptr;
@@ -75,22 +72,43 @@ class Pool {
     }
   }
 
+  // Spins briefly (kernels of one step often come back to back, and a condition-variable wake-up
+  // costs tens of microseconds), then gives up so that an idle or contended pool sleeps instead of
+  // taking a core: the caller blocks on the condition variable after this returns false.
+  template <typename Pred>
+  static bool SpinUntil(Pred&& done) {
+    for (int i = 0; i < kSpinIterations; ++i) {
+      if (done()) return true;
+      CpuRelax();
+    }
+    return done();
+  }
+
+  static void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+
   void WorkerLoop(std::size_t seen) {
     for (;;) {
       const std::function<void(std::size_t)>* job = nullptr;
       std::size_t chunks = 0;
+      SpinUntil([&] { return stop_.load() || generation_.load() != seen; });
       {
         std::unique_lock<std::mutex> lk(jobMutex_);
-        jobReady_.wait(lk, [&] { return stop_ || generation_ != seen; });
-        if (stop_) return;
-        seen = generation_;
+        jobReady_.wait(lk, [&] { return stop_.load() || generation_.load() != seen; });
+        if (stop_.load()) return;
+        seen = generation_.load();
         job = job_;
         chunks = chunks_;
       }
       Drain(*job, chunks);
       {
         std::lock_guard<std::mutex> lk(jobMutex_);
-        if (--active_ == 0) jobDone_.notify_one();
+        if (active_.fetch_sub(1) == 1) jobDone_.notify_one();
       }
     }
   }
@@ -113,11 +131,15 @@ class Pool {
   std::vector<std::thread> workers_;
   const std::function<void(std::size_t)>* job_ = nullptr;
   std::size_t chunks_ = 0;
-  std::size_t active_ = 0;
-  std::size_t generation_ = 0;
+  // Written under jobMutex_ (the condition variables' protocol); atomic so spinning threads can
+  // read them without the lock.
+  std::atomic<std::size_t> active_{0};
+  std::atomic<std::size_t> generation_{0};
   std::atomic<std::size_t> next_{0};
   std::exception_ptr error_;
-  bool stop_ = false;
+  std::atomic<bool> stop_{false};
+  // About 10-30 µs of pause instructions on current x86 cores.
+  static constexpr int kSpinIterations = 256;
 };
 
 // Leaked on purpose: the addon may be loaded by several worker contexts and outlive any one of
@@ -129,9 +151,18 @@ Pool& Instance() {
 
 }  // namespace
 
-int PoolThreads() { return Instance().Threads(); }
+namespace {
+// The configured count, readable without the pool's lock (kernels restore BLAS threads to it while
+// another JS thread may hold the pool).
+std::atomic<int> gConfigured{1};
+}  // namespace
 
-void SetPoolThreads(int n) { Instance().Resize(n < 1 ? 1 : n); }
+int PoolThreads() { return gConfigured.load(); }
+
+void SetPoolThreads(int n) {
+  Instance().Resize(n < 1 ? 1 : n);
+  gConfigured.store(n < 1 ? 1 : n);
+}
 
 void ParallelFor(std::size_t chunks, const std::function<void(std::size_t)>& fn) {
   Instance().Run(chunks, fn);

@@ -2,7 +2,9 @@
 //
 // Work is split into chunks whose boundaries depend only on the problem size, never on the
 // number of threads or on scheduling, so every result (including reductions, which are summed
-// per chunk and then in chunk order) is bit-identical whatever the thread count.
+// per chunk and then in chunk order) is bit-identical whatever the thread count. Idle workers spin
+// for a few microseconds after a job, then sleep on a condition variable, so a pool that is not in
+// use takes no core from other processes.
 #pragma once
 
 #include <cstddef>

@@ -129,7 +129,7 @@ describe('web host: WebSocket protocol', () => {
       expect(await exchange(ws, { id: 3, method: 'killRunWorker', args: ['x'] })).toMatchObject({ id: 3, error: { code: 'BAD_REQUEST' } });
       expect(await exchange(ws, { id: 4, method: 'getRun', args: [] })).toEqual({ id: 4, error: { code: 'BAD_REQUEST', message: 'getRun takes 1 argument, got 0' } });
       expect(await exchange(ws, { id: 5, method: 'listRuns', args: 'x' })).toMatchObject({ id: 5, error: { code: 'BAD_REQUEST', message: 'listRuns: args must be an array' } });
-      expect(await exchange(ws, { id: 6, method: 'startRun', args: [{ preset: 'fake-fast', extra: 1 }] })).toMatchObject({ id: 6, error: { code: 'BAD_REQUEST', message: 'request.extra is not a known field (expected preset, settings, name, data)' } });
+      expect(await exchange(ws, { id: 6, method: 'startRun', args: [{ preset: 'fake-fast', extra: 1 }] })).toMatchObject({ id: 6, error: { code: 'BAD_REQUEST', message: 'request.extra is not a known field (expected preset, settings, name, data, method, methodOptions, model)' } });
       expect(await exchange(ws, 'not json')).toMatchObject({ id: -1, error: { code: 'BAD_REQUEST' } });
       expect(await exchange(ws, { id: 7, method: 'listPresets', args: [] })).toMatchObject({ id: 7, result: expect.any(Array) });
     } finally {

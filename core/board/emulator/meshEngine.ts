@@ -17,6 +17,7 @@
  * takes its slowest core plus its longest route; a tick is the sum of its stages.
  */
 import { LEAK_MODES, RESET_MODES, type Counters, type NetworkConfig, type RouteEntry } from '../messages';
+import { NATIVE_DELTA_KEYS, nativeMeshConstructor, type NativeBoardMesh, type NativeMeshSpec } from './nativeMesh';
 
 export interface MeshOptions {
   meshX: number;
@@ -24,7 +25,14 @@ export interface MeshOptions {
   fifoDepth: number;
   lanes: number;
   cyclesPerHop: number;
+  /**
+   * Tick loop: 'auto' (default) is the native addon's when it has one, else TypeScript; 'native'
+   * throws when the addon lacks it; 'typescript' is the reference the native loop is tested against.
+   */
+  backend?: 'auto' | 'native' | 'typescript';
 }
+
+export type MeshBackend = 'native' | 'typescript';
 
 interface Core {
   x: number;
@@ -32,8 +40,8 @@ interface Core {
   layer: number;
   first: number;
   count: number;
-  /** The same rows packed several neurons per word (accumulatePacked). */
-  packed: PackedRows;
+  /** The same rows packed several neurons per word (accumulatePacked); null on the native backend. */
+  packed: PackedRows | null;
   accPacked: Float64Array;
   bias: Int32Array;
   threshold: Int32Array;
@@ -61,7 +69,9 @@ export class MeshEngine {
   private readonly satHi: number;
   private readonly satLo: number;
   readonly counters: Counters;
+  readonly backend: MeshBackend;
   private fired: Uint16Array;
+  private readonly native: { mesh: NativeBoardMesh; out: Uint16Array; outCounts: Int32Array; deltas: Float64Array } | null = null;
 
   constructor(
     cfg: NetworkConfig,
@@ -79,6 +89,10 @@ export class MeshEngine {
     let nOff = 0;
     let wOff = 0;
     let maxN = 0;
+    const Native = opts.backend === 'typescript' ? null : nativeMeshConstructor();
+    if (opts.backend === 'native' && !Native) throw new Error('MeshEngine: the native addon has no BoardMesh (build it with `npm run build:native`)');
+    this.backend = Native ? 'native' : 'typescript';
+    const nativeSpec: NativeMeshSpec = { membraneBits: cfg.membraneBits, fifoDepth: opts.fifoDepth, lanes: opts.lanes, cyclesPerHop: opts.cyclesPerHop, layers: [] };
     this.layers = cfg.layers.map((l, li) => {
       maxN = Math.max(maxN, l.neurons);
       const cores: Core[] = routes
@@ -99,9 +113,14 @@ export class MeshEngine {
               const o = wOff + (i * l.neurons + r.firstNeuron + j) * bytes;
               weights[i * r.count + j] = bytes === 1 ? wv.getInt8(o) : wv.getInt16(o, true);
             }
-          const packed = packRows(weights, l.fanIn, r.count);
+          if (Native) {
+            let spec = nativeSpec.layers[li];
+            if (!spec) spec = nativeSpec.layers[li] = { neurons: l.neurons, fanIn: l.fanIn, leakCode: LEAK_MODES[l.leakMode], leak: l.leak, resetCode: RESET_MODES[l.resetMode], output: l.output, cores: [] };
+            spec.cores.push({ x: r.coreX, y: r.coreY, first: r.firstNeuron, count: r.count, weights, bias, threshold });
+          }
+          const packed = Native ? null : packRows(weights, l.fanIn, r.count);
           return {
-            x: r.coreX, y: r.coreY, layer: li, first: r.firstNeuron, count: r.count, bias, threshold, packed, accPacked: new Float64Array(packed.words),
+            x: r.coreX, y: r.coreY, layer: li, first: r.firstNeuron, count: r.count, bias, threshold, packed, accPacked: new Float64Array(packed ? packed.words : 0),
             v: new Int32Array(r.count), acc: new Int32Array(r.count), fifo: new Uint16Array(opts.fifoDepth), fifoLen: 0, spikeCounts: new Int32Array(r.count),
           };
         });
@@ -110,6 +129,15 @@ export class MeshEngine {
       return { neurons: l.neurons, fanIn: l.fanIn, leakCode: LEAK_MODES[l.leakMode], leak: l.leak, resetCode: RESET_MODES[l.resetMode], output: l.output, cores };
     });
     this.fired = new Uint16Array(Math.max(maxN, 1));
+    if (Native) {
+      // A layer without cores gets an empty entry so the native side sees every layer.
+      cfg.layers.forEach((l, li) => {
+        nativeSpec.layers[li] ??= { neurons: l.neurons, fanIn: l.fanIn, leakCode: LEAK_MODES[l.leakMode], leak: l.leak, resetCode: RESET_MODES[l.resetMode], output: l.output, cores: [] };
+      });
+      let outCap = 0;
+      for (const l of cfg.layers) if (l.output) outCap += l.neurons;
+      this.native = { mesh: new Native(nativeSpec), out: new Uint16Array(Math.max(outCap, 1)), outCounts: new Int32Array(cfg.layers.length), deltas: new Float64Array(NATIVE_DELTA_KEYS.length) };
+    }
   }
 
   get layerCount(): number {
@@ -117,6 +145,7 @@ export class MeshEngine {
   }
 
   resetState(): void {
+    this.native?.mesh.reset();
     for (const l of this.layers)
       for (const c of l.cores) {
         c.v.fill(0);
@@ -129,6 +158,7 @@ export class MeshEngine {
    * spikes (ids ascending; the array is reused, copy to keep).
    */
   tick(input: Uint16Array, emit: (layer: number, ids: Uint16Array) => void): void {
+    if (this.native) return this.tickNative(input, emit);
     const c = this.counters;
     const { lanes, cyclesPerHop, fifoDepth } = this.opts;
     const { satHi, satLo } = this;
@@ -176,7 +206,7 @@ export class MeshEngine {
       for (const core of layer.cores) {
         const N = core.count;
         const acc = core.acc;
-        accumulatePacked(acc, core.accPacked, core.packed, core.fifo, core.fifoLen, N);
+        accumulatePacked(acc, core.accPacked, core.packed as PackedRows, core.fifo, core.fifoLen, N);
         c.synOps += core.fifoLen * N;
         c.neuronUpdates += N;
         firedLen = updateNeurons(core, acc, layer.leakCode, layer.leak, layer.resetCode, satHi, satLo, fired, firedLen);
@@ -207,6 +237,23 @@ export class MeshEngine {
     c.ticks++;
   }
 
+  private tickNative(input: Uint16Array, emit: (layer: number, ids: Uint16Array) => void): void {
+    const { mesh, out, outCounts, deltas } = this.native as NonNullable<MeshEngine['native']>;
+    mesh.tick(input, out, outCounts, deltas);
+    const c = this.counters;
+    for (let k = 0; k < NATIVE_DELTA_KEYS.length; k++) {
+      const key = NATIVE_DELTA_KEYS[k];
+      if (key === 'fifoHighWater') c.fifoHighWater = Math.max(c.fifoHighWater, deltas[k]);
+      else c[key] += deltas[k];
+    }
+    let o = 0;
+    for (let li = 0; li < this.layers.length; li++) {
+      if (!this.layers[li].output) continue;
+      emit(li, out.subarray(o, o + outCounts[li]));
+      o += outCounts[li];
+    }
+  }
+
   /** End (exclusive) of the run of ids below `limit` starting at k (ids are ascending). */
   private sourceEnd(src: Uint16Array, len: number, k: number, limit: number): number {
     let e = k;
@@ -217,6 +264,10 @@ export class MeshEngine {
   membranes(layer: number): Int32Array {
     const l = this.layers[layer];
     const out = new Int32Array(l.neurons);
+    if (this.native) {
+      this.native.mesh.read(0, layer, out);
+      return out;
+    }
     for (const c of l.cores) out.set(c.v, c.first);
     return out;
   }
@@ -224,6 +275,10 @@ export class MeshEngine {
   spikeCounts(layer: number): Int32Array {
     const l = this.layers[layer];
     const out = new Int32Array(l.neurons);
+    if (this.native) {
+      this.native.mesh.read(1, layer, out);
+      return out;
+    }
     for (const c of l.cores) out.set(c.spikeCounts, c.first);
     return out;
   }

@@ -11,11 +11,14 @@
  * FRME/IMUS/TRIG and other streams are skipped. Flatbuffer reads go through the flatbuffers
  * package's ByteBuffer, but every offset is checked against the buffer first because ByteBuffer
  * does no bounds checking and corrupt offsets would otherwise read garbage silently.
+ *
+ * Aedat4Decoder takes the file in chunks: packets are compressed, so each is gathered whole (memory:
+ * one chunk plus the largest packet, a few hundred KB in DV recordings) before it is decoded.
  */
 import { ByteBuffer } from 'flatbuffers';
 import { Scratch, lz4Frame, zstdFrame } from './compression';
 import { startsWithAscii } from './textHeader';
-import { EventBuilder, EventFileError, makeRecording, type EventRecording } from './types';
+import { EventBuilder, EventFileError, makeRecording, type ChunkDecoder, type EventRecording, type EventStream } from './types';
 
 const MAGIC = '#!AER-DAT4.0\r\n';
 const COMPRESSION = ['none', 'lz4', 'lz4-high', 'zstd', 'zstd-high'] as const;
@@ -122,37 +125,134 @@ function parseStreams(xml: string): Aedat4Stream[] {
   return out;
 }
 
-export function parseAedat4(bytes: Uint8Array, file: string): EventRecording {
-  const info = readAedat4Header(bytes, file);
+/** Byte length of the magic, header size and IOHeader: what a streaming reader must read up front. */
+export function aedat4HeaderLength(head: Uint8Array): number {
+  if (head.length < MAGIC.length + 4 || !startsWithAscii(head, MAGIC)) return MAGIC.length + 4;
+  return MAGIC.length + 4 + Math.max(0, new DataView(head.buffer, head.byteOffset, head.byteLength).getInt32(MAGIC.length, true));
+}
+
+export interface Aedat4Start {
+  info: Aedat4Info;
+  stream: Aedat4Stream;
+  /** End of the packets (the file table, or the end of the file). */
+  end: number;
+}
+
+/** Reads the header from `head` (the file's first bytes, header included) of a file of `size` bytes. */
+export function readAedat4Start(head: Uint8Array, file: string, size: number): Aedat4Start {
+  const info = readAedat4Header(head, file);
   const evStreams = info.streams.filter((s) => s.type === 'EVTS');
   if (evStreams.length === 0) throw new EventFileError(file, 'BAD_HEADER', MAGIC.length + 4, 'an EVTS stream in the IOHeader info node');
   // One event stream is read (the first; DV recordings have one camera per file).
   const stream = evStreams[0];
   const W = stream.width ?? 0, H = stream.height ?? 0;
   if (!(W > 0 && H > 0 && W <= 65535 && H <= 65535)) throw new EventFileError(file, 'BAD_HEADER', MAGIC.length + 4, 'sizeX/sizeY of the EVTS stream', `${stream.width}x${stream.height}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = info.dataTablePosition >= info.dataStart && info.dataTablePosition <= bytes.length ? info.dataTablePosition : bytes.length;
-  const out = new EventBuilder(Math.max(1024, (end - info.dataStart) >> 2));
-  let pos = info.dataStart;
-  let last = -Infinity;
-  const scratch = new Scratch();
-  while (pos < end) {
-    if (pos + 8 > end) throw new EventFileError(file, 'TRUNCATED', pos, 'an 8-byte packet header (stream id, size)', `${end - pos} bytes`);
-    const id = view.getInt32(pos, true);
-    const size = view.getInt32(pos + 4, true);
-    const body = pos + 8;
-    if (size <= 0 || body + size > end) throw new EventFileError(file, 'TRUNCATED', pos + 4, `a packet size within the file (${end - body} bytes left)`, `${size}`);
-    if (!info.streams.some((s) => s.id === id)) {
-      throw new EventFileError(file, 'UNKNOWN_PACKET', pos, `a stream id listed in the header (${info.streams.map((s) => s.id).join(', ')})`, `${id}`);
-    }
-    pos = body + size;
-    if (id !== stream.id) continue;
-    const raw = bytes.subarray(body, body + size);
-    const payload =
-      info.compression === 'none' ? raw : info.compression.startsWith('lz4') ? lz4Frame(raw, file, body, scratch) : zstdFrame(raw, file, body);
-    last = readEventPacket(payload, file, body, W, H, last, out);
+  const end = info.dataTablePosition >= info.dataStart && info.dataTablePosition <= size ? info.dataTablePosition : size;
+  return { info, stream, end };
+}
+
+export function parseAedat4(bytes: Uint8Array, file: string): EventRecording {
+  const s = readAedat4Start(bytes, file, bytes.length);
+  const d = new Aedat4Decoder(s, file);
+  const ev = d.push(bytes.subarray(s.info.dataStart), s.info.dataStart);
+  d.finish();
+  return makeRecording(ev, ev.t.length, 'aedat4', undefined);
+}
+
+export class Aedat4Decoder implements ChunkDecoder {
+  readonly width: number;
+  readonly height: number;
+  private readonly head = new Uint8Array(8);
+  private headFill = 0;
+  /** File offset of the current packet header. */
+  private at: number;
+  private id = 0;
+  /** Payload size of the current packet, -1 while its header is incomplete. */
+  private size = -1;
+  private payload = new Uint8Array(0);
+  private payloadFill = 0;
+  private last = -Infinity;
+  private readonly scratch = new Scratch();
+  constructor(
+    private readonly s: Aedat4Start,
+    private readonly file: string,
+  ) {
+    this.width = s.stream.width ?? 0;
+    this.height = s.stream.height ?? 0;
+    this.at = s.info.dataStart;
   }
-  return makeRecording(out.finish(W, H), out.n, 'aedat4', undefined);
+
+  push(bytes: Uint8Array, offset: number): EventStream {
+    // Sized by what packets hold, not by the chunk: a chunk of skipped streams allocates nothing big.
+    const out = new EventBuilder(16);
+    const end = this.s.end;
+    // Bytes at or past the file table are not packets.
+    const len = Math.max(0, Math.min(bytes.length, end - offset));
+    let o = 0;
+    while (o < len) {
+      if (this.size < 0) {
+        if (this.headFill === 0) {
+          this.at = offset + o;
+          if (this.at + 8 > end) throw new EventFileError(this.file, 'TRUNCATED', this.at, 'an 8-byte packet header (stream id, size)', `${end - this.at} bytes`);
+        }
+        const take = Math.min(8 - this.headFill, len - o);
+        this.head.set(bytes.subarray(o, o + take), this.headFill);
+        this.headFill += take;
+        o += take;
+        if (this.headFill === 8) {
+          this.headFill = 0;
+          this.startPacket();
+        }
+        continue;
+      }
+      if (this.payloadFill === 0 && len - o >= this.size) {
+        // The whole packet lies in this chunk: decode it in place, no copy.
+        const size = this.size;
+        this.packet(bytes.subarray(o, o + size), out);
+        o += size;
+        continue;
+      }
+      const take = Math.min(this.size - this.payloadFill, len - o);
+      if (this.payload.length < this.size) this.payload = new Uint8Array(this.size);
+      this.payload.set(bytes.subarray(o, o + take), this.payloadFill);
+      this.payloadFill += take;
+      o += take;
+      if (this.payloadFill === this.size) {
+        this.payloadFill = 0;
+        this.packet(this.payload.subarray(0, this.size), out);
+      }
+    }
+    return out.finish(this.width, this.height);
+  }
+
+  private startPacket(): void {
+    const v = new DataView(this.head.buffer);
+    const id = v.getInt32(0, true);
+    const size = v.getInt32(4, true);
+    const body = this.at + 8;
+    const end = this.s.end;
+    const streams = this.s.info.streams;
+    if (size <= 0 || body + size > end) throw new EventFileError(this.file, 'TRUNCATED', this.at + 4, `a packet size within the file (${end - body} bytes left)`, `${size}`);
+    if (!streams.some((s) => s.id === id)) {
+      throw new EventFileError(this.file, 'UNKNOWN_PACKET', this.at, `a stream id listed in the header (${streams.map((s) => s.id).join(', ')})`, `${id}`);
+    }
+    this.id = id;
+    this.size = size;
+  }
+
+  private packet(raw: Uint8Array, out: EventBuilder): void {
+    const body = this.at + 8;
+    this.size = -1;
+    if (this.id !== this.s.stream.id) return;
+    const c = this.s.info.compression;
+    const payload = c === 'none' ? raw : c.startsWith('lz4') ? lz4Frame(raw, this.file, body, this.scratch) : zstdFrame(raw, this.file, body);
+    this.last = readEventPacket(payload, this.file, body, this.width, this.height, this.last, out);
+  }
+
+  finish(): void {
+    if (this.headFill > 0) throw new EventFileError(this.file, 'TRUNCATED', this.at, 'an 8-byte packet header (stream id, size)', `${this.headFill} bytes`);
+    if (this.size >= 0) throw new EventFileError(this.file, 'TRUNCATED', this.at + 8, `${this.size} bytes of packet payload`, `${this.payloadFill} bytes`);
+  }
 }
 
 /** Append one size-prefixed EVTS flatbuffer's events; returns the last timestamp. */

@@ -3,23 +3,29 @@
  * and ATIS to hundreds of MB): the file is read in chunks of whole records and decoded with the same
  * kernels as the whole-file readers, their state (last timestamp, time base, wrap offsets) carried
  * from one chunk to the next, so memory stays at one chunk however large the file. Formats whose
- * records are not fixed-size (AEDAT 3.1/4 packets, EVT 3.0 state machine) are parsed whole and then
- * handed out in chunks, so callers see one API.
+ * records are not fixed-size (AEDAT 3.1 and 4 packets, the EVT 3.0 state machine) go through their
+ * ChunkDecoder, which takes byte chunks of any size. Files that fit in the first read (`headBytes`)
+ * are parsed whole and handed out in chunks, so callers see one API.
  */
 import { open } from 'node:fs/promises';
 import { readAedat2Header, decodeDavis, decodeDvs128 } from './aedat2';
+import { Aedat3Decoder, readAedat3Start } from './aedat3';
+import { Aedat4Decoder, aedat4HeaderLength, readAedat4Start } from './aedat4';
+import { Evt3Decoder, readEvt3Start } from './evt3';
 import { atisState, decodeAtis } from './atisBin';
 import { detectEventFormat, readEventFile, type ReadEventOptions } from './detect';
 import { decodeEvt2, evt2State } from './evt2';
 import { readPropheseeHeader } from './prophHeader';
 import { decodeDat, readDatHeader } from './prophDat';
-import { EventFileError, allocEvents, makeRecording, sliceEvents, type EventFormat, type EventRecording, type EventStream } from './types';
+import { EventFileError, allocEvents, emptyEvents, makeRecording, sliceEvents, type ChunkDecoder, type EventFormat, type EventRecording, type EventStream } from './types';
 
 export interface StreamOptions extends ReadEventOptions {
   /** Events per chunk at most (default 2^20). */
   chunkEvents?: number;
   /** Bytes read up front for detection and the header (default 4 MiB); files that fit are parsed whole. */
   headBytes?: number;
+  /** Bytes per read for the packet / state-machine formats (AEDAT 3.1, AEDAT 4, EVT 3.0; default 1 MiB). */
+  chunkBytes?: number;
 }
 
 type Kernel = (bytes: Uint8Array, start: number, ev: EventStream, file: string, st: Float64Array, base: number) => number;
@@ -57,6 +63,39 @@ function plan(format: EventFormat, head: Uint8Array, file: string, opts: StreamO
   }
 }
 
+interface DecoderPlan {
+  start: number;
+  decoder: ChunkDecoder;
+  camera?: string;
+}
+
+function decoderPlan(format: EventFormat, head: Uint8Array, file: string, size: number): DecoderPlan | undefined {
+  switch (format) {
+    case 'aedat3': {
+      const s = readAedat3Start(head, file, size);
+      return { start: s.start, decoder: new Aedat3Decoder(s.sensor, file, size), camera: s.sensor.name };
+    }
+    case 'aedat4': {
+      const s = readAedat4Start(head, file, size);
+      return { start: s.info.dataStart, decoder: new Aedat4Decoder(s, file) };
+    }
+    case 'evt3': {
+      const s = readEvt3Start(head, file, size);
+      return { start: s.start, decoder: new Evt3Decoder(s.width, s.height, file), camera: s.camera };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Pieces of at most `max` events (views, no copy). */
+function* pieces(ev: EventStream, max: number): Generator<EventStream> {
+  for (let a = 0; a < ev.t.length; a += max) {
+    const b = Math.min(ev.t.length, a + max);
+    yield a === 0 && b === ev.t.length ? ev : { x: ev.x.subarray(a, b), y: ev.y.subarray(a, b), p: ev.p.subarray(a, b), t: ev.t.subarray(a, b), width: ev.width, height: ev.height };
+  }
+}
+
 /** Yield a file's events in chunks (each a recording of the same format and sensor size). */
 export async function* streamEventFile(file: string, opts: StreamOptions = {}): AsyncGenerator<EventRecording> {
   const chunkEvents = opts.chunkEvents ?? 1 << 20;
@@ -69,10 +108,39 @@ export async function* streamEventFile(file: string, opts: StreamOptions = {}): 
   }
   try {
     const size = (await fh.stat()).size;
-    const head = new Uint8Array(Math.min(size, opts.headBytes ?? HEAD_BYTES));
+    let head = new Uint8Array(Math.min(size, opts.headBytes ?? HEAD_BYTES));
     await fh.read(head, 0, head.length, 0);
     // Detection reads only magic strings and header lines, which lie within the head.
     const format = opts.format ?? detectEventFormat(head, file);
+    if (format === 'aedat4' && head.length < size) {
+      // The IOHeader's length is known from its prefix: read all of it (clamped to the file).
+      const need = Math.min(size, aedat4HeaderLength(head));
+      if (need > head.length) {
+        head = new Uint8Array(need);
+        await fh.read(head, 0, need, 0);
+      }
+    }
+    const d = head.length === size ? undefined : decoderPlan(format, head, file, size);
+    if (d) {
+      const chunkBytes = opts.chunkBytes ?? 1 << 20;
+      if (!(Number.isInteger(chunkBytes) && chunkBytes > 0)) throw new RangeError(`chunkBytes must be a positive integer, got ${chunkBytes}`);
+      const buf = new Uint8Array(Math.min(chunkBytes, Math.max(1, size - d.start)));
+      let yielded = false;
+      for (let pos = d.start; pos < size; ) {
+        const want = Math.min(buf.length, size - pos);
+        const { bytesRead } = await fh.read(buf, 0, want, pos);
+        if (bytesRead !== want) throw new EventFileError(file, 'TRUNCATED', pos + bytesRead, `${want} bytes (the file shrank while being read)`);
+        const ev = d.decoder.push(buf.subarray(0, want), pos);
+        pos += want;
+        for (const part of pieces(ev, chunkEvents)) {
+          yielded = true;
+          yield makeRecording(part, part.t.length, format, d.camera);
+        }
+      }
+      d.decoder.finish();
+      if (!yielded) yield makeRecording(emptyEvents(d.decoder.width, d.decoder.height), 0, format, d.camera);
+      return;
+    }
     const p = head.length === size ? undefined : plan(format, head, file, opts);
     if (!p) {
       // Small file or a packet/state-machine format: parse whole, hand out in chunks.

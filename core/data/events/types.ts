@@ -35,6 +35,22 @@ export interface EventRecording extends EventStream {
   camera?: string;
 }
 
+/**
+ * A reader fed a file's bytes in order, in chunks of any size (down to one byte), with its decoder
+ * state carried across chunk boundaries: streaming a file through it gives exactly the events and
+ * errors (same byte offsets) of a whole-file read, in memory bounded by the chunk (plus, for
+ * compressed AEDAT 4, one packet). Returned events never alias the input bytes, so callers may
+ * reuse their read buffer.
+ */
+export interface ChunkDecoder {
+  readonly width: number;
+  readonly height: number;
+  /** Decode the next bytes, which start at file offset `offset`; returns the events they complete. */
+  push(bytes: Uint8Array, offset: number): EventStream;
+  /** After the last chunk: throws TRUNCATED when a word, event or packet was left incomplete. */
+  finish(): void;
+}
+
 /** Why a file was rejected; lets callers (CLI, UI, fuzz tests) branch without parsing text. */
 export type EventErrorReason =
   | 'EMPTY'

@@ -40,66 +40,79 @@ export class TransformError extends Error {
   }
 }
 
-/** [start, end) event index pairs of each slice, per Tonic's slicers. */
-export function sliceIndices(ev: EventStream, s: FrameSlicing): Array<[number, number]> {
+/** How many slices a slicing makes, and slice i's [start, end) event indices, per Tonic's slicers. */
+export interface SlicePlan {
+  count: number;
+  slice(i: number): [number, number];
+}
+
+export function slicePlan(ev: EventStream, s: FrameSlicing): SlicePlan {
   const t = ev.t;
   const N = t.length;
-  const out: Array<[number, number]> = [];
   if ('timeWindow' in s) {
     const w = s.timeWindow;
     const stride = w - (s.overlap ?? 0);
     if (!(w > 0) || !(stride > 0)) throw new TransformError(`timeWindow must be > 0 and > overlap, got window ${w}, overlap ${s.overlap ?? 0}`);
-    if (N === 0) return [[0, 0]];
+    if (N === 0) return { count: 1, slice: () => [0, 0] };
     const span = t[N - 1] - t[0] - w;
-    let n = (s.includeIncomplete ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
-    n = Math.max(n, 1);
-    for (let i = 0; i < n; i++) {
-      const a = i * stride + t[0];
-      out.push([lowerBound(t, a), lowerBound(t, a + w)]);
-    }
-  } else if ('eventCount' in s) {
+    const n = (s.includeIncomplete ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+    return {
+      count: Math.max(n, 1),
+      slice: (i) => {
+        const a = i * stride + t[0];
+        return [lowerBound(t, a), lowerBound(t, a + w)];
+      },
+    };
+  }
+  if ('eventCount' in s) {
     const overlap = s.overlap ?? 0;
     if (!(Number.isInteger(s.eventCount) && s.eventCount > 0)) throw new TransformError(`eventCount must be a positive integer, got ${s.eventCount}`);
     const stride = s.eventCount - overlap;
     if (!(stride > 0) || !Number.isInteger(overlap)) throw new TransformError(`eventCount overlap must be an integer below eventCount, got ${overlap}`);
     const count = Math.min(s.eventCount, N);
     const n = (s.includeIncomplete ? Math.ceil((N - count) / stride) : Math.floor((N - count) / stride)) + 1;
-    for (let i = 0; i < n; i++) {
-      const a = i * stride;
-      // Tonic's numpy slicing clips the end at N.
-      out.push([Math.min(a, N), Math.min(a + count, N)]);
-    }
-  } else if ('timeBins' in s) {
+    // Tonic's numpy slicing clips the end at N.
+    return { count: n, slice: (i) => [Math.min(i * stride, N), Math.min(i * stride + count, N)] };
+  }
+  if ('timeBins' in s) {
     const n = s.timeBins;
     const overlap = s.overlap ?? 0;
     if (!(Number.isInteger(n) && n > 0)) throw new TransformError(`timeBins must be a positive integer, got ${n}`);
     if (!(overlap >= 0 && overlap < 1)) throw new TransformError(`timeBins overlap is a fraction in [0, 1), got ${overlap}`);
-    if (N === 0) {
-      for (let i = 0; i < n; i++) out.push([0, 0]);
-      return out;
-    }
+    if (N === 0) return { count: n, slice: () => [0, 0] };
     const window = Math.floor((t[N - 1] - t[0]) / n) * (1 + overlap);
     const stride = window * (1 - overlap);
-    for (let i = 0; i < n; i++) {
-      const a = i * stride + t[0];
-      out.push([lowerBound(t, a), lowerBound(t, a + window)]);
-    }
-  } else {
-    const n = s.eventBins;
-    const overlap = s.overlap ?? 0;
-    if (!(Number.isInteger(n) && n > 0)) throw new TransformError(`eventBins must be a positive integer, got ${n}`);
-    if (!(overlap >= 0 && overlap < 1)) throw new TransformError(`eventBins overlap is a fraction in [0, 1), got ${overlap}`);
-    const count = Math.floor(Math.floor(N / n) * (1 + overlap));
-    const stride = Math.floor(count * (1 - overlap));
-    for (let i = 0; i < n; i++) out.push([Math.min(i * stride, N), Math.min(i * stride + count, N)]);
+    return {
+      count: n,
+      slice: (i) => {
+        const a = i * stride + t[0];
+        return [lowerBound(t, a), lowerBound(t, a + window)];
+      },
+    };
   }
+  const n = s.eventBins;
+  const overlap = s.overlap ?? 0;
+  if (!(Number.isInteger(n) && n > 0)) throw new TransformError(`eventBins must be a positive integer, got ${n}`);
+  if (!(overlap >= 0 && overlap < 1)) throw new TransformError(`eventBins overlap is a fraction in [0, 1), got ${overlap}`);
+  const count = Math.floor(Math.floor(N / n) * (1 + overlap));
+  const stride = Math.floor(count * (1 - overlap));
+  return { count: n, slice: (i) => [Math.min(i * stride, N), Math.min(i * stride + count, N)] };
+}
+
+/** [start, end) event index pairs of each slice (the first `limit` only, when given). */
+export function sliceIndices(ev: EventStream, s: FrameSlicing, limit = Infinity): Array<[number, number]> {
+  const plan = slicePlan(ev, s);
+  const n = Math.min(plan.count, limit);
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) out.push(plan.slice(i));
   return out;
 }
 
-export function toFrames(ev: EventStream, opts: FrameOptions): Frames {
+/** Frames of the slices; with `limit`, of the first `limit` slices only (previews of long recordings). */
+export function toFrames(ev: EventStream, opts: FrameOptions, limit = Infinity): Frames {
   const P = opts.polarities ?? 2;
   const W = ev.width, H = ev.height;
-  const slices = sliceIndices(ev, opts);
+  const slices = sliceIndices(ev, opts, limit);
   const plane = H * W;
   const frameSize = P * plane;
   const data = new Int16Array(slices.length * frameSize);

@@ -1,24 +1,31 @@
 /** Models domain of the lab service: layer palette, spec inspection, saved specs. */
-import { ApiError } from '../../api/contract';
 import type { InspectOptions, LayerCatalog, ModelInspection, ModelsApi, SavedModelSummary } from '../../api/contractModels';
+import { layerCatalog } from '../../snn/catalog';
 import type { ModelSpec } from '../../snn/spec';
 import type { LabContext } from '../context';
+import { inspectModelSpec } from './inspect';
+import { ModelStore } from './modelStore';
 
 export class ModelsService implements ModelsApi {
-  constructor(private readonly ctx: LabContext) {}
-  async getLayerCatalog(): Promise<LayerCatalog> {
-    throw new ApiError('INTERNAL', 'getLayerCatalog is not implemented yet');
+  private readonly store: ModelStore;
+  constructor(ctx: LabContext) {
+    this.store = new ModelStore(ctx.workspace.modelsDir);
   }
-  async inspectModel(_spec: unknown, _options: InspectOptions): Promise<ModelInspection> {
-    throw new ApiError('INTERNAL', 'inspectModel is not implemented yet');
+  async getLayerCatalog(): Promise<LayerCatalog> {
+    return layerCatalog();
+  }
+  // Runs on the service thread: inspection is pure arithmetic over the layer list (well under
+  // a millisecond for 50 layers), cheaper than a worker start.
+  async inspectModel(spec: unknown, options: InspectOptions): Promise<ModelInspection> {
+    return inspectModelSpec(spec, options);
   }
   async listModels(): Promise<SavedModelSummary[]> {
-    throw new ApiError('INTERNAL', `listModels is not implemented yet (${this.ctx.workspace.root})`);
+    return this.store.list();
   }
-  async saveModel(_spec: ModelSpec): Promise<SavedModelSummary> {
-    throw new ApiError('INTERNAL', 'saveModel is not implemented yet');
+  async saveModel(spec: ModelSpec): Promise<SavedModelSummary> {
+    return this.store.save(spec);
   }
-  async loadModel(_name: string): Promise<ModelSpec> {
-    throw new ApiError('INTERNAL', 'loadModel is not implemented yet');
+  async loadModel(name: string): Promise<ModelSpec> {
+    return this.store.load(name);
   }
 }

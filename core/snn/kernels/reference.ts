@@ -5,7 +5,8 @@
  * is still practical without the addon.
  */
 import { surrogateGrad } from '../surrogates';
-import type { Conv2dGeometry, Kernels, NeuronKernelParams, NeuronParamGrads } from './types';
+import { conv2dBackwardPerImage, conv2dForwardPerImage } from './convPerImage';
+import type { Conv2dBatch, Conv2dGeometry, Kernels, NeuronKernelParams, NeuronParamGrads, Pool2dGeometry } from './types';
 
 function gemm(
   transA: boolean,
@@ -244,6 +245,149 @@ function neuronBackward(
   return { decay: gDecay, threshold: gThreshold };
 }
 
+/**
+ * Poisson spikes from counter hashes (types.ts, counterHash.ts). `u < p·2^32` is tested as
+ * `u <= ceil(p·2^32) − 1` on integers; p <= 0 (and NaN) never fires and p >= 1 always does.
+ * poissonCounterHash is inlined and everything stays in int32 (u and the limit shifted by −2^31 for
+ * a signed compare): a uint32 above 2^31 is a heap number in V8, which made the plain version
+ * ten times slower.
+ */
+function poissonEncode(x: Float32Array, n: number, T: number, gain: number, key0: number, key1: number, out: Float32Array): void {
+  const lim = new Int32Array(n);
+  const on = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    const p = gain * x[j];
+    if (!(p > 0)) continue;
+    const th = Math.min(Math.ceil(p * 4294967296), 4294967296);
+    lim[j] = (th - 1 - 2147483648) | 0;
+    on[j] = 1;
+  }
+  const k0 = key0 | 0;
+  const k1 = key1 | 0;
+  for (let t = 0; t < T; t++) {
+    const o = t * n;
+    for (let j = 0; j < n; j++) {
+      let h = (Math.imul((o + j) | 0, 0x9e3779b9) + k0) | 0;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x7feb352d);
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x846ca68b);
+      h ^= h >>> 16;
+      h ^= k1;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x7feb352d);
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x846ca68b);
+      h ^= h >>> 16;
+      out[o + j] = on[j] & +((h ^ -2147483648) <= lim[j]);
+    }
+  }
+}
+
+/**
+ * Average pooling over independent planes. The 2x2 / stride 2 case is unrolled (same summation
+ * order as the general loop, so the same values): over a conv layer's whole T·B output this loop
+ * is a large share of the step.
+ */
+function avgPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array): void {
+  const { planes, height: h, width: w, size, stride, outH, outW } = g;
+  const inPlane = h * w;
+  const outPlane = outH * outW;
+  const inv = 1 / (size * size);
+  if (size === 2 && stride === 2) {
+    for (let p = 0; p < planes; p++) {
+      const ib = p * inPlane;
+      const ob = p * outPlane;
+      for (let oy = 0; oy < outH; oy++) {
+        const r0 = ib + 2 * oy * w;
+        const r1 = r0 + w;
+        const o = ob + oy * outW;
+        for (let ox = 0; ox < outW; ox++) {
+          const c = 2 * ox;
+          out[o + ox] = (x[r0 + c] + x[r0 + c + 1] + x[r1 + c] + x[r1 + c + 1]) * inv;
+        }
+      }
+    }
+    return;
+  }
+  for (let p = 0; p < planes; p++) {
+    const ib = p * inPlane;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let acc = 0;
+        for (let ky = 0; ky < size; ky++) {
+          const row = ib + (oy * stride + ky) * w + ox * stride;
+          for (let kx = 0; kx < size; kx++) acc += x[row + kx];
+        }
+        out[p * outPlane + oy * outW + ox] = acc * inv;
+      }
+    }
+  }
+}
+
+function avgPool2dBackward(g: Pool2dGeometry, gy: Float32Array, dx: Float32Array): void {
+  const { planes, height: h, width: w, size, stride, outH, outW } = g;
+  const inPlane = h * w;
+  const outPlane = outH * outW;
+  const inv = 1 / (size * size);
+  if (size === 2 && stride === 2) {
+    // Non-overlapping windows: every input element gets at most one window's share, so it is
+    // written, not accumulated; only the floor-mode remainder (odd H or W) needs zeros.
+    if (h % 2 !== 0 || w % 2 !== 0) dx.fill(0, 0, planes * inPlane);
+    for (let p = 0; p < planes; p++) {
+      const ib = p * inPlane;
+      const ob = p * outPlane;
+      for (let oy = 0; oy < outH; oy++) {
+        const r0 = ib + 2 * oy * w;
+        const r1 = r0 + w;
+        const o = ob + oy * outW;
+        for (let ox = 0; ox < outW; ox++) {
+          const v = gy[o + ox] * inv;
+          const c = 2 * ox;
+          dx[r0 + c] = v;
+          dx[r0 + c + 1] = v;
+          dx[r1 + c] = v;
+          dx[r1 + c + 1] = v;
+        }
+      }
+    }
+    return;
+  }
+  dx.fill(0, 0, planes * inPlane);
+  for (let p = 0; p < planes; p++) {
+    const ib = p * inPlane;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const v = gy[p * outPlane + oy * outW + ox] * inv;
+        for (let ky = 0; ky < size; ky++) {
+          const row = ib + (oy * stride + ky) * w + ox * stride;
+          for (let kx = 0; kx < size; kx++) dx[row + kx] += v;
+        }
+      }
+    }
+  }
+}
+
+const primitives = { gemm, im2col, col2im };
+
+/** Image by image (convPerImage.ts): the oracle for the native batched convolution. */
+function conv2dForward(c: Conv2dBatch, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, work: Float32Array): void {
+  conv2dForwardPerImage(primitives, c, x, w, bias, out, work);
+}
+
+function conv2dBackward(
+  c: Conv2dBatch,
+  x: Float32Array,
+  w: Float32Array,
+  gy: Float32Array,
+  dW: Float32Array,
+  dBias: Float32Array | null,
+  dx: Float32Array | null,
+  work: Float32Array,
+): void {
+  conv2dBackwardPerImage(primitives, c, x, w, gy, dW, dBias, dx, work);
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
@@ -251,6 +395,11 @@ export const referenceKernels: Kernels = {
   spikeMatmulGradW,
   im2col,
   col2im,
+  conv2dForward,
+  conv2dBackward,
+  avgPool2dForward,
+  avgPool2dBackward,
+  poissonEncode,
   neuronForward,
   neuronBackward,
 };

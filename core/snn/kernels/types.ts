@@ -71,6 +71,33 @@ export interface Conv2dGeometry {
   outW: number;
 }
 
+/** A convolution over a whole batch of images [samples, C, H, W] -> [samples, filters, outH, outW]. */
+export interface Conv2dBatch {
+  /** One group's geometry: `channels` is C / groups. */
+  geometry: Conv2dGeometry;
+  samples: number;
+  groups: number;
+  /** All filters; weights are [filters, C / groups, kernelH, kernelW]. */
+  filters: number;
+  /**
+   * Most floats of one block of batched columns (at least one image per block); a backend that
+   * batches works through blocks of images that fit, one block per thread at a time. The reference
+   * works image by image.
+   */
+  columnBudget: number;
+}
+
+/** Average pooling without padding (floor mode) over `planes` independent [height, width] planes. */
+export interface Pool2dGeometry {
+  planes: number;
+  height: number;
+  width: number;
+  size: number;
+  stride: number;
+  outH: number;
+  outW: number;
+}
+
 export interface Kernels {
   readonly name: 'native' | 'reference';
 
@@ -112,6 +139,47 @@ export interface Kernels {
 
   /** Adjoint of im2col: accumulate columns back into the image gradient (dx += fold(cols)). */
   col2im(g: Conv2dGeometry, cols: Float32Array, colsOffset: number, dx: Float32Array, dxOffset: number): void;
+
+  /**
+   * Batched convolution forward: out = conv(x, w) (+ bias per filter), overwriting out. `work` is
+   * the caller's workspace of at least one image's columns and their gradient
+   * (2 · C/groups · kH · kW · outH · outW floats); a backend may batch in its own scratch instead.
+   * Optional: layers fall back to im2col + gemm per image where a backend lacks it.
+   */
+  conv2dForward?(c: Conv2dBatch, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, work: Float32Array): void;
+
+  /**
+   * Batched convolution backward from dL/dout `gy`: dW += dL/dw, dBias += dL/dbias (when given),
+   * dx = dL/dx (overwritten, when given). Same `work` contract as conv2dForward.
+   */
+  conv2dBackward?(
+    c: Conv2dBatch,
+    x: Float32Array,
+    w: Float32Array,
+    gy: Float32Array,
+    dW: Float32Array,
+    dBias: Float32Array | null,
+    dx: Float32Array | null,
+    work: Float32Array,
+  ): void;
+
+  /**
+   * Average pooling: out[p, oy, ox] = mean of the size x size window at (oy·stride, ox·stride),
+   * summed in double in (ky, kx) order. Optional, like the batched convolution.
+   */
+  avgPool2dForward?(g: Pool2dGeometry, x: Float32Array, out: Float32Array): void;
+
+  /** Adjoint of avgPool2dForward: dx = each window's gradient spread evenly (dx overwritten). */
+  avgPool2dBackward?(g: Pool2dGeometry, gy: Float32Array, dx: Float32Array): void;
+
+  /**
+   * Poisson (Bernoulli) spike trains for T steps from n intensities: out[t·n + j] = 1 when
+   * u(t·n + j) < p_j · 2^32 with p_j = gain · x[j], else 0, where u(i) = poissonCounterHash(i, key0,
+   * key1) (`counterHash.ts`). Counter-based, so every element is drawn independently of the others:
+   * backends may split the work freely and still agree bit for bit. Optional: callers use the
+   * reference where a backend lacks it.
+   */
+  poissonEncode?(x: Float32Array, n: number, T: number, gain: number, key0: number, key1: number, out: Float32Array): void;
 
   /**
    * Fused multi-step neuron forward over X[T,N] (N = batch * features). Writes spikes S[T,N] and the

@@ -2,18 +2,18 @@
  * 2-D convolution over [T, B, C, H, W] with T*B folded into one batch (SpikingJelly's multi-step
  * "SeqToANNContainer" idea: a synaptic layer has no state, so time is just more batch).
  *
- * Forward per sample and group: cols = im2col(x), y = W_g * cols (+ bias). Backward recomputes the
- * columns from the cached input instead of caching them: columns are kH*kW times larger than the
- * input and im2col is cheap next to the GEMMs, so BPTT memory stays at one input copy plus one
- * per-sample column workspace (convWorkspaceFloats; estimates.ts counts exactly this).
- *
- * Why not one wide GEMM over all T*B columns: measured on the native backend (OpenBLAS, 2 cores),
- * a 50x64x500 GEMM already runs at the rate of a 50x2048x500 one, and laying per-sample columns
- * side by side costs more in copies than it saves (LeNet conv2, T*B = 256, best of 7: forward
- * 34 ms batched vs 24 ms per sample, backward 66 vs 53 ms). A strided im2col in the kernels would
- * remove the copies.
+ * The whole T·B batch goes to one kernel call (Kernels.conv2dForward/conv2dBackward). The native
+ * backend splits it into tasks that run in parallel, and within a task lays the columns of several
+ * images side by side (blocks of CONV_COLUMN_BUDGET floats) for one GEMM per group forward and two
+ * backward (dW, dCols), or runs one GEMM per image where output planes are large (docs/kernels.md);
+ * image by image from JS, LeNet conv2 made 2·T·B calls of a 50 x 64 x 500 GEMM per step, each too
+ * small for OpenBLAS to use both cores. Backward recomputes the columns from the
+ * cached input instead of keeping them (they are kH·kW times larger than the input), so what the
+ * layer itself retains is one input copy plus one image's column workspace (convWorkspaceFloats;
+ * estimates.ts counts exactly this), which the reference backend works in image by image.
  */
-import type { Conv2dGeometry } from '../kernels/types';
+import { conv2dBackwardPerImage, conv2dForwardPerImage } from '../kernels/convPerImage';
+import type { Conv2dBatch, Conv2dGeometry } from '../kernels/types';
 import type { Rng } from '../rng';
 import { BufferPool } from './bufferPool';
 import { LayerShapeError, LayerStateError } from './errors';
@@ -30,6 +30,13 @@ export interface Conv2dOptions {
   /** False when nothing consumes dL/dinput (first layer): backward skips the input gradient. */
   inputGrad?: boolean;
 }
+
+/**
+ * Floats of one block of batched columns (512 KB): it should stay in the L2 cache while the GEMM
+ * streams it. Measured on one thread for LeNet conv2 at T·B = 512: the forward took 28 ms with
+ * 1 MB blocks, 34 ms with 4 MB and 54 ms with the whole batch in one 65 MB block.
+ */
+export const CONV_COLUMN_BUDGET = 128 * 1024;
 
 /** Column workspace of a conv layer: one sample's columns and their gradient. */
 export function convWorkspaceFloats(colRows: number, outHW: number): number {
@@ -70,8 +77,8 @@ export class Conv2dLayer implements Layer {
   /** Rows of one group's column matrix: (C/groups) * kH * kW. */
   private readonly colRows: number;
   private readonly outHW: number;
-  private cols: Float32Array;
-  private dcols: Float32Array;
+  /** One image's columns and their gradient: all the per-image path needs (convPerImage.ts). */
+  private readonly work: Float32Array;
   private cachedInput: Float32Array | null = null;
   /**
    * Output and input-gradient buffers reused across steps: at T·B = 512 a conv output is tens of
@@ -120,8 +127,7 @@ export class Conv2dLayer implements Layer {
     };
     this.colRows = cg * kernel[0] * kernel[1];
     this.outHW = outH * outW;
-    this.cols = new Float32Array(convWorkspaceFloats(this.colRows, this.outHW) / 2);
-    this.dcols = new Float32Array(this.cols.length);
+    this.work = new Float32Array(convWorkspaceFloats(this.colRows, this.outHW));
 
     // Kaiming normal for ReLU-like (spiking) units: std = sqrt(2 / fanIn) (He et al., ICCV 2015, eq. 10).
     const wSize = filters * this.colRows;
@@ -142,23 +148,13 @@ export class Conv2dLayer implements Layer {
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     const n = this.batchOf(x);
-    const inSize = this.inC * this.inH * this.inW;
-    const outSize = this.filters * this.outHW;
-    // Every element is written: by the GEMM (beta = 0), or by the bias fill it accumulates onto.
-    const out = this.pool.get(ctx, 'out', n * outSize);
-    const cg = this.inC / this.groups;
-    const fg = this.filters / this.groups;
-    const k = ctx.kernels;
-    // With a bias, each output plane starts as its bias (a fill) and the GEMM accumulates onto it
-    // (beta = 1), instead of a second read-modify-write pass over the whole T·B output.
+    // Every element is written by the kernel (bias + products).
+    const out = this.pool.get(ctx, 'out', n * this.filters * this.outHW);
+    const batch = this.batchFor(n);
     const bias = this.biasParam ? this.biasParam.value : null;
-    for (let s = 0; s < n; s++) {
-      if (bias) for (let f = 0; f < this.filters; f++) out.fill(bias[f], s * outSize + f * this.outHW, s * outSize + (f + 1) * this.outHW);
-      for (let g = 0; g < this.groups; g++) {
-        k.im2col(this.geom, x.data, s * inSize + g * cg * this.inH * this.inW, this.cols, 0);
-        k.gemm(false, false, fg, this.outHW, this.colRows, 1, this.weight.value, g * fg * this.colRows, this.cols, 0, bias ? 1 : 0, out, s * outSize + g * fg * this.outHW);
-      }
-    }
+    const k = ctx.kernels;
+    if (k.conv2dForward) k.conv2dForward(batch, x.data, this.weight.value, bias, out, this.work);
+    else conv2dForwardPerImage(k, batch, x.data, this.weight.value, bias, out, this.work);
     this.cachedInput = ctx.training ? x.data : null;
     this.cachedBatch = n;
     return { data: out, shape: [x.shape[0], x.shape[1], this.filters, this.geom.outH, this.geom.outW] };
@@ -168,40 +164,14 @@ export class Conv2dLayer implements Layer {
     const x = this.cachedInput;
     if (!x) throw new LayerStateError(this.name);
     const n = this.cachedBatch;
-    const inSize = this.inC * this.inH * this.inW;
-    const outSize = this.filters * this.outHW;
-    const cg = this.inC / this.groups;
-    const fg = this.filters / this.groups;
-    const gy = gradOut.data;
     const wantDx = this.opts.inputGrad ?? true;
-    const dx = this.pool.get(ctx, 'dx', wantDx ? n * inSize : 0);
-    // col2im accumulates.
-    dx.fill(0);
+    const dx = wantDx ? this.pool.get(ctx, 'dx', n * this.inC * this.inH * this.inW) : null;
+    const batch = this.batchFor(n);
+    const dBias = this.biasParam ? this.biasParam.grad : null;
     const k = ctx.kernels;
-    for (let s = 0; s < n; s++) {
-      for (let g = 0; g < this.groups; g++) {
-        const xOff = s * inSize + g * cg * this.inH * this.inW;
-        const gOff = s * outSize + g * fg * this.outHW;
-        const wOff = g * fg * this.colRows;
-        k.im2col(this.geom, x, xOff, this.cols, 0);
-        // dW_g[fg, colRows] += dY_g[fg, L] * cols^T
-        k.gemm(false, true, fg, this.colRows, this.outHW, 1, gy, gOff, this.cols, 0, 1, this.weight.grad, wOff);
-        if (!wantDx) continue;
-        // dcols[colRows, L] = W_g^T * dY_g, folded back into the image gradient.
-        k.gemm(true, false, this.colRows, this.outHW, fg, 1, this.weight.value, wOff, gy, gOff, 0, this.dcols, 0);
-        k.col2im(this.geom, this.dcols, 0, dx, xOff);
-      }
-      if (this.biasParam) {
-        const db = this.biasParam.grad;
-        for (let f = 0; f < this.filters; f++) {
-          const base = s * outSize + f * this.outHW;
-          let acc = 0;
-          for (let i = 0; i < this.outHW; i++) acc += gy[base + i];
-          db[f] += acc;
-        }
-      }
-    }
-    if (!wantDx) return { data: dx, shape: [gradOut.shape[0], gradOut.shape[1], 0] };
+    if (k.conv2dBackward) k.conv2dBackward(batch, x, this.weight.value, gradOut.data, this.weight.grad, dBias, dx, this.work);
+    else conv2dBackwardPerImage(k, batch, x, this.weight.value, gradOut.data, this.weight.grad, dBias, dx, this.work);
+    if (!dx) return { data: new Float32Array(0), shape: [gradOut.shape[0], gradOut.shape[1], 0] };
     return { data: dx, shape: [gradOut.shape[0], gradOut.shape[1], this.inC, this.inH, this.inW] };
   }
 
@@ -217,9 +187,13 @@ export class Conv2dLayer implements Layer {
     return [];
   }
 
-  /** Floats held for backward after a training forward: the input plus the column workspaces. */
+  /** Floats held for backward after a training forward: the input plus the column workspace. */
   retainedFloats(): number {
-    return (this.cachedInput ? this.cachedInput.length : 0) + this.cols.length + this.dcols.length;
+    return (this.cachedInput ? this.cachedInput.length : 0) + this.work.length;
+  }
+
+  private batchFor(samples: number): Conv2dBatch {
+    return { geometry: this.geom, samples, groups: this.groups, filters: this.filters, columnBudget: CONV_COLUMN_BUDGET };
   }
 
   private batchOf(x: Tensor): number {

@@ -1,7 +1,8 @@
 /**
  * Fully connected layer over [T, B, in] -> [T, B, units]. Time is folded into the batch: one GEMM
  * over T*B rows (SpikingJelly multi-step mode). When the builder knows the input is binary spikes,
- * forward and the weight gradient use the event-driven kernels, which only touch active inputs.
+ * forward and the weight gradient use the event-driven kernels, which only touch active inputs
+ * (the native ones count the spikes and fall back to one GEMM where that is faster; kernels.md).
  */
 import type { Rng } from '../rng';
 import { BufferPool } from './bufferPool';

@@ -177,6 +177,7 @@ export class NeuronLayer implements Layer {
   /** S of the last forward, counted on the first activity() call (the count is a full pass). */
   private lastSpikes: Float32Array | null = null;
   private lastActivity: LayerActivity | null = null;
+  private lastH: Float32Array | null = null;
   /**
    * Buffers reused across forwards of the same size: allocating (and first touching) tens of MB
    * per step costs more than the fused kernels themselves. Outputs are therefore valid until this
@@ -256,6 +257,7 @@ export class NeuronLayer implements Layer {
       ctx.kernels.neuronForward(this.kernelParams(), T, N, xin, S, H, out);
     }
     this.lastSpikes = this.spiking ? S : null;
+    this.lastH = this.spiking ? H : out;
     this.lastActivity = null;
     this.cache = ctx.training ? { x: xin, H, S, A, T, N } : null;
     return { data: out, shape: [...x.shape] };
@@ -285,6 +287,15 @@ export class NeuronLayer implements Layer {
     let g: Float32Array = gradX;
     for (let k = 0; k < this.synapsePasses; k++) g = filterBackward(g, c.T, c.N, this.synapseA as number, this.pool.get(ctx, `synGrad${k}`, g.length));
     return { data: g, shape: [...gradOut.shape] };
+  }
+
+  /**
+   * The membrane of the last forward as [T, B·features]: the charge H[t] before the spike test and
+   * reset (so a spike shows as H crossing the threshold), and the integrator's output potential.
+   * Valid until this layer's next forward (pooled buffer); the monitor copies one sample out.
+   */
+  lastMembrane(): Float32Array | null {
+    return this.lastH;
   }
 
   params(): Param[] {

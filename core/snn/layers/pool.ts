@@ -3,6 +3,8 @@
  * AvgPool keeps spikes graded (outputs k/size^2), MaxPool of binary spikes is their OR, which is
  * why converted and hardware-friendly SNNs often prefer MaxPool after a spiking layer.
  */
+import { referenceKernels } from '../kernels/reference';
+import type { Pool2dGeometry } from '../kernels/types';
 import type { ForwardContext, Layer, LayerActivity, Param, Tensor } from './layer';
 import { convOutSize } from './conv2d';
 import { BufferPool } from './bufferPool';
@@ -76,95 +78,22 @@ export class AvgPoolLayer extends PoolBase {
 
   forward(x: Tensor, ctx?: ForwardContext): Tensor {
     const planes = this.planes(x);
-    const { size, stride } = this.opts;
-    const inPlane = this.h * this.w;
-    const outPlane = this.outH * this.outW;
-    const out = this.pool.get(ctx, 'out', planes * outPlane);
-    const inv = 1 / (size * size);
-    const xd = x.data;
-    if (size === 2 && stride === 2) {
-      // The common 2x2/2 case unrolled (same summation order as the general loop, so the same
-      // values): over a conv layer's whole T·B output this loop is a large share of the step.
-      const w = this.w;
-      const outW = this.outW;
-      for (let p = 0; p < planes; p++) {
-        const ib = p * inPlane;
-        const ob = p * outPlane;
-        for (let oy = 0; oy < this.outH; oy++) {
-          const r0 = ib + 2 * oy * w;
-          const r1 = r0 + w;
-          const o = ob + oy * outW;
-          for (let ox = 0; ox < outW; ox++) {
-            const c = 2 * ox;
-            out[o + ox] = (xd[r0 + c] + xd[r0 + c + 1] + xd[r1 + c] + xd[r1 + c + 1]) * inv;
-          }
-        }
-      }
-      return this.outTensor(x, out);
-    }
-    for (let p = 0; p < planes; p++) {
-      const ib = p * inPlane;
-      for (let oy = 0; oy < this.outH; oy++) {
-        for (let ox = 0; ox < this.outW; ox++) {
-          let acc = 0;
-          for (let ky = 0; ky < size; ky++) {
-            const row = ib + (oy * stride + ky) * this.w + ox * stride;
-            for (let kx = 0; kx < size; kx++) acc += x.data[row + kx];
-          }
-          out[p * outPlane + oy * this.outW + ox] = acc * inv;
-        }
-      }
-    }
+    const out = this.pool.get(ctx, 'out', planes * this.outH * this.outW);
+    const k = ctx?.kernels.avgPool2dForward ? ctx.kernels : referenceKernels;
+    k.avgPool2dForward!(this.geometry(planes), x.data, out);
     return this.outTensor(x, out);
   }
 
   backward(gradOut: Tensor, ctx?: ForwardContext): Tensor {
     const planes = this.batch * this.c;
-    const { size, stride } = this.opts;
-    const inPlane = this.h * this.w;
-    const outPlane = this.outH * this.outW;
-    const dx = this.pool.get(ctx, 'dx', planes * inPlane);
-    const inv = 1 / (size * size);
-    const gd = gradOut.data;
-    if (size === 2 && stride === 2) {
-      // Non-overlapping windows: every input element gets at most one window's share, so it is
-      // written, not accumulated; only the floor-mode remainder (odd H or W) needs zeros.
-      if (this.h % 2 !== 0 || this.w % 2 !== 0) dx.fill(0);
-      const w = this.w;
-      const outW = this.outW;
-      for (let p = 0; p < planes; p++) {
-        const ib = p * inPlane;
-        const ob = p * outPlane;
-        for (let oy = 0; oy < this.outH; oy++) {
-          const r0 = ib + 2 * oy * w;
-          const r1 = r0 + w;
-          const o = ob + oy * outW;
-          for (let ox = 0; ox < outW; ox++) {
-            const g = gd[o + ox] * inv;
-            const c = 2 * ox;
-            dx[r0 + c] = g;
-            dx[r0 + c + 1] = g;
-            dx[r1 + c] = g;
-            dx[r1 + c + 1] = g;
-          }
-        }
-      }
-      return { data: dx, shape: [gradOut.shape[0], gradOut.shape[1], this.c, this.h, this.w] };
-    }
-    dx.fill(0);
-    for (let p = 0; p < planes; p++) {
-      const ib = p * inPlane;
-      for (let oy = 0; oy < this.outH; oy++) {
-        for (let ox = 0; ox < this.outW; ox++) {
-          const g = gd[p * outPlane + oy * this.outW + ox] * inv;
-          for (let ky = 0; ky < size; ky++) {
-            const row = ib + (oy * stride + ky) * this.w + ox * stride;
-            for (let kx = 0; kx < size; kx++) dx[row + kx] += g;
-          }
-        }
-      }
-    }
+    const dx = this.pool.get(ctx, 'dx', planes * this.h * this.w);
+    const k = ctx?.kernels.avgPool2dBackward ? ctx.kernels : referenceKernels;
+    k.avgPool2dBackward!(this.geometry(planes), gradOut.data, dx);
     return { data: dx, shape: [gradOut.shape[0], gradOut.shape[1], this.c, this.h, this.w] };
+  }
+
+  private geometry(planes: number): Pool2dGeometry {
+    return { planes, height: this.h, width: this.w, size: this.opts.size, stride: this.opts.stride, outH: this.outH, outW: this.outW };
   }
 
   /** AvgPool backward needs only shapes. */

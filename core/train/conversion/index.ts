@@ -146,6 +146,11 @@ export function createConversionTrainer(coding: 'rate' | 'ttfs', deps: Conversio
       curve.push(...ttfsCurve(ttfsNet, test, curveN, o.ttfsSteps));
     }
     for (const p of curve) hooks.log(`${method}: ${p.coding} T=${p.timesteps} accuracy ${(p.accuracy * 100).toFixed(2)} % spikes/sample ${p.spikesPerSample.toFixed(0)}`);
+    // The lab stores each coding's curve with the run and streams it to the accuracy-vs-T chart.
+    for (const coding of ['rate', 'ttfs'] as const) {
+      const points = curve.filter((p) => p.coding === coding).map((p) => ({ timesteps: p.timesteps, accuracy: p.accuracy }));
+      if (points.length) hooks.curve({ name: coding, reference: annAcc, samples: curveN, points });
+    }
     const final = pick(curve.filter((p) => p.coding === coding), s.timesteps);
     if (!final) throw new MethodError('METHOD_OPTIONS', `${method}: the T grid is empty`);
     const deployed = snnSpecFromAnn(annSpec, { thresholds, timesteps: s.timesteps, encoder, neuron });

@@ -2,7 +2,7 @@
  * The training settings form as strings (what the inputs hold) and its validation into
  * TrainSettings. Kept pure so the rules are tested without a DOM.
  */
-import type { TrainSettings } from '../../../core/api/contract';
+import type { MethodOptionInfo, TrainSettings } from '../../../core/api/contract';
 
 export type SettingsField = keyof TrainSettings;
 
@@ -79,4 +79,73 @@ export function validateDraft(d: SettingsDraft): { settings: TrainSettings | nul
     },
     errors,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Method options: one input string per option of the selected method (core/api MethodOptionInfo),
+// checked with the rules the engine applies at startRun, so the message shows beside the field.
+
+export type OptionDraft = Record<string, string>;
+export type OptionValue = number | string | boolean | number[];
+
+export function optionText(v: MethodOptionInfo['default']): string {
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+export function draftFromOptions(options: readonly MethodOptionInfo[]): OptionDraft {
+  const d: OptionDraft = {};
+  for (const o of options) d[o.key] = optionText(o.default);
+  return d;
+}
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function validateOption(o: MethodOptionInfo, raw: string): { value: OptionValue | null; error: string | null } {
+  const text = raw.trim();
+  const bounds = (v: number): string | null => {
+    if (o.integer && !Number.isInteger(v)) return 'Whole number';
+    if (o.min !== undefined && v < o.min) return `At least ${o.min}`;
+    if (o.max !== undefined && v > o.max) return `At most ${o.max}`;
+    return null;
+  };
+  switch (o.kind) {
+    case 'number': {
+      if (!NUMBER_RE.test(text)) return { value: null, error: text === '' ? 'Required' : 'Not a number' };
+      const v = Number(text);
+      const e = bounds(v);
+      return e ? { value: null, error: e } : { value: v, error: null };
+    }
+    case 'numbers': {
+      const parts = text.split(/[\s,]+/).filter((p) => p !== '');
+      if (parts.length === 0) return { value: null, error: 'At least one number' };
+      const values: number[] = [];
+      for (const p of parts) {
+        if (!NUMBER_RE.test(p)) return { value: null, error: `${p} is not a number` };
+        const e = bounds(Number(p));
+        if (e) return { value: null, error: `${p}: ${e}` };
+        values.push(Number(p));
+      }
+      return { value: values, error: null };
+    }
+    case 'bool':
+      return text === 'true' || text === 'false' ? { value: text === 'true', error: null } : { value: null, error: 'true or false' };
+    case 'enum':
+      return (o.values ?? []).includes(text) ? { value: text, error: null } : { value: null, error: `One of ${(o.values ?? []).join(', ')}` };
+  }
+}
+
+/**
+ * The options that differ from their defaults (what a run records as methodOptions), and the
+ * errors by option key. Unchanged options are left out so the run takes the engine's defaults.
+ */
+export function validateOptionDraft(options: readonly MethodOptionInfo[], d: OptionDraft): { values: Record<string, OptionValue> | null; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const values: Record<string, OptionValue> = {};
+  for (const o of options) {
+    const raw = d[o.key] ?? optionText(o.default);
+    const r = validateOption(o, raw);
+    if (r.error) errors[o.key] = r.error;
+    else if (r.value !== null && optionText(r.value) !== optionText(o.default)) values[o.key] = r.value;
+  }
+  return { values: Object.keys(errors).length ? null : values, errors };
 }

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { PresetSummary, TrainRequest } from '../../../core/api/contract';
+import type { MethodInfo, PresetSummary, TrainRequest } from '../../../core/api/contract';
 import type { ModelSpec } from '../../../core/snn/spec';
 import { useApi } from '../api';
-import { draftFromSettings, SETTINGS_FIELDS, validateDraft, type SettingsDraft, type SettingsField } from '../lib/settingsForm';
+import { draftFromOptions, draftFromSettings, SETTINGS_FIELDS, validateDraft, validateOptionDraft, type OptionDraft, type SettingsDraft, type SettingsField } from '../lib/settingsForm';
 import { useToastStore } from './useToastStore';
 
 const STORAGE_PREFIX = 'spikelab.settings.';
@@ -38,6 +38,10 @@ const EMPTY_DRAFT: SettingsDraft = { epochs: '', batchSize: '', learningRate: ''
  * Actions: `loadPresets()` (selects the first preset), `selectPreset(name)` (fills the draft with
  * what was last typed for that preset, else its defaults), `setField(field, text)` (remembered per
  * preset in localStorage), `resetToDefaults()` (forgets the edits).
+ * Method: `methods` (from listMethods, loaded by `loadMethods()`), `methodName` (null = the
+ * preset's method), one option draft per method (`optionDraft`, `optionErrors`); `setMethod`,
+ * `setOption`, `resetOptions`. The request names the method only when it is not the preset's and
+ * carries only options that differ from their defaults.
  */
 export const useTrainFormStore = defineStore('trainForm', () => {
   const presets = ref<PresetSummary[]>([]);
@@ -47,14 +51,59 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   /** A model from the builder that replaces the preset's (null = the preset's own). */
   const model = ref<ModelSpec | null>(null);
 
+  const methods = ref<MethodInfo[]>([]);
+  const methodName = ref<string | null>(null);
+  const optionDrafts = ref<Record<string, OptionDraft>>({});
+
   const preset = computed(() => presets.value.find((p) => p.name === presetName.value) ?? null);
   const validation = computed(() => validateDraft(draft.value));
   const errors = computed(() => validation.value.errors);
+  const activeMethodName = computed(() => methodName.value ?? preset.value?.method ?? null);
+  const method = computed(() => methods.value.find((m) => m.name === activeMethodName.value) ?? null);
+  const optionDraft = computed<OptionDraft>(() => {
+    const m = method.value;
+    if (!m) return {};
+    return optionDrafts.value[m.name] ?? draftFromOptions(m.options);
+  });
+  const optionValidation = computed(() => (method.value ? validateOptionDraft(method.value.options, optionDraft.value) : { values: {}, errors: {} }));
+  const optionErrors = computed(() => optionValidation.value.errors);
   const request = computed<TrainRequest | null>(() => {
     const settings = validation.value.settings;
-    if (!preset.value || !settings) return null;
-    return model.value ? { preset: preset.value.name, settings, model: model.value } : { preset: preset.value.name, settings };
+    const options = optionValidation.value.values;
+    if (!preset.value || !settings || !options) return null;
+    const req: TrainRequest = { preset: preset.value.name, settings };
+    if (activeMethodName.value && activeMethodName.value !== preset.value.method) req.method = activeMethodName.value;
+    if (Object.keys(options).length) req.methodOptions = options;
+    if (model.value) req.model = model.value;
+    return req;
   });
+
+  async function loadMethods(): Promise<void> {
+    try {
+      methods.value = await useApi().listMethods();
+    } catch (err) {
+      useToastStore().error(err, 'Cannot list training methods');
+    }
+  }
+
+  /** null returns to the preset's own method. */
+  function setMethod(name: string | null): void {
+    methodName.value = name === preset.value?.method ? null : name;
+  }
+
+  function setOption(key: string, text: string): void {
+    const m = method.value;
+    if (!m) return;
+    optionDrafts.value = { ...optionDrafts.value, [m.name]: { ...optionDraft.value, [key]: text } };
+  }
+
+  function resetOptions(): void {
+    const m = method.value;
+    if (!m) return;
+    const next = { ...optionDrafts.value };
+    delete next[m.name];
+    optionDrafts.value = next;
+  }
 
   /** The builder's "Train this model": the next run uses this spec with the selected preset's data and recipe. */
   function setModel(spec: ModelSpec | null): void {
@@ -78,6 +127,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     if (!p) return;
     presetName.value = p.name;
     draft.value = loadDraft(p.name) ?? draftFromSettings(p.defaults);
+    methodName.value = null;
   }
 
   function setField(field: SettingsField, text: string): void {
@@ -91,5 +141,29 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     draft.value = draftFromSettings(preset.value.defaults);
   }
 
-  return { presets, presetName, draft, loading, model, preset, errors, request, loadPresets, selectPreset, setField, resetToDefaults, setModel };
+  return {
+    presets,
+    presetName,
+    draft,
+    loading,
+    model,
+    preset,
+    errors,
+    request,
+    methods,
+    methodName,
+    activeMethodName,
+    method,
+    optionDraft,
+    optionErrors,
+    loadPresets,
+    selectPreset,
+    setField,
+    resetToDefaults,
+    setModel,
+    loadMethods,
+    setMethod,
+    setOption,
+    resetOptions,
+  };
 });

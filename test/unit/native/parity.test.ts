@@ -77,7 +77,10 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       [70, 96, 33],
       [200, 64, 130],
     ];
-    for (const density of [0, 0.1, 0.5, 1]) {
+    // The native kernels switch to sgemm above a density (13 % forward, 6 % dW) and for outputs
+    // narrower than 64: 0.03 and 0.1 at N = 130 exercise the event loops (with a shifted last
+    // tile), the rest the sgemm path.
+    for (const density of [0, 0.03, 0.1, 0.5, 1]) {
       for (const [R, K, N] of shapes) {
         it(`density ${density}, ${R}x${K} -> ${N}`, () => {
           const rng = new Rng(R + K + N + density * 100);
@@ -102,6 +105,26 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
         });
       }
     }
+
+    it('handles empty dimensions (no rows, no inputs, no outputs) like the reference', () => {
+      for (const [R, K, N] of [[0, 5, 3], [4, 0, 3], [4, 0, 100], [4, 5, 0], [3, 2, 70]]) {
+        const X = new Float32Array(R * K).fill(1);
+        const W = new Float32Array(K * N).fill(0.5);
+        const G = new Float32Array(R * N).fill(0.25);
+        for (const accumulate of [false, true]) {
+          const a = new Float32Array(R * N).fill(7);
+          const b = a.slice();
+          k.spikeMatmul(R, K, N, X, W, a, accumulate);
+          ref.spikeMatmul(R, K, N, X, W, b, accumulate);
+          expect(Array.from(a), `${R}x${K}x${N} accumulate=${accumulate}`).toEqual(Array.from(b));
+        }
+        const d1 = new Float32Array(K * N).fill(1);
+        const d2 = d1.slice();
+        k.spikeMatmulGradW(R, K, N, X, G, d1);
+        ref.spikeMatmulGradW(R, K, N, X, G, d2);
+        expect(Array.from(d1), `${R}x${K}x${N} dW`).toEqual(Array.from(d2));
+      }
+    });
 
     it('agrees with gemm on binary input, and handles graded input', () => {
       const rng = new Rng(77);
@@ -264,6 +287,8 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       const rng = new Rng(2024);
       const [R, K, N] = [300, 120, 90];
       const X = spikeArray(rng, R * K, 0.2);
+      // Sparse enough for the event-driven forward and dW (the 0.2 input takes sgemm).
+      const Xs = spikeArray(rng, R * K, 0.03);
       const W = randomArray(rng, K * N);
       const G = randomArray(rng, R * N);
       const p: NeuronKernelParams = {
@@ -280,19 +305,23 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
         const dW = new Float32Array(K * N);
         k.spikeMatmul(R, K, N, X, W, out, false);
         k.spikeMatmulGradW(R, K, N, X, G, dW);
+        const outS = new Float32Array(R * N);
+        const dWS = new Float32Array(K * N);
+        k.spikeMatmul(R, K, N, Xs, W, outS, false);
+        k.spikeMatmulGradW(R, K, N, Xs, G, dWS);
         const S = new Float32Array(Tn * Nn);
         const H = new Float32Array(Tn * Nn);
         k.neuronForward(p, Tn, Nn, Xn, S, H, null);
         const gX = new Float32Array(Tn * Nn);
         const grads = k.neuronBackward(p, Tn, Nn, H, S, Xn, null, gX);
-        return { out, dW, S, gX, grads };
+        return { out, dW, outS, dWS, S, gX, grads };
       };
       try {
         // refractory 0 takes the vectorised fast path, 1 the general loop.
         for (const refractory of [0, 1]) {
           const one = run(1, refractory);
           const two = run(2, refractory);
-          for (const key of ['out', 'dW', 'S', 'gX'] as const) {
+          for (const key of ['out', 'dW', 'outS', 'dWS', 'S', 'gX'] as const) {
             expect(Buffer.from(two[key].buffer).equals(Buffer.from(one[key].buffer)), `${key} refractory=${refractory}`).toBe(true);
           }
           expect(two.grads).toEqual(one.grads);

@@ -26,8 +26,19 @@ const G = new Float32Array(R * N).map(() => rnd() - 0.5);
 const cur = new Float32Array(T * NN).map(() => rnd() * 2 - 0.5);
 const p = { decay: 0.9, inputScale: 1, bias: 0, threshold: 1, reset: 0, vReset: 0, vInit: 0,
   refractory: 0, detachReset: false, surrogate: 0, surrogateAlpha: 2 };
-let out, dW, C, gX, grads;
+// Batched convolution (its tasks switch OpenBLAS to one thread while they run, process-wide) and
+// the Poisson encoder, both also pool users.
+const conv = { geometry: { channels: 3, height: 10, width: 10, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+  padH: 1, padW: 1, outH: 10, outW: 10 }, samples: 40, groups: 1, filters: 8, columnBudget: 4096 };
+const cx = new Float32Array(40 * 300).map(() => (rnd() < 0.2 ? 1 : 0));
+const cw = new Float32Array(8 * 27).map(() => rnd() - 0.5);
+const cg = new Float32Array(40 * 800).map(() => rnd() - 0.5);
+let out, dW, C, gX, grads, cy, cdW, cdx, spikes;
 for (let i = 0; i < reps; i++) {
+  cy = new Float32Array(40 * 800); k.conv2dForward(conv, cx, cw, null, cy);
+  cdW = new Float32Array(8 * 27); cdx = new Float32Array(40 * 300);
+  k.conv2dBackward(conv, cx, cw, cg, cdW, null, cdx);
+  spikes = new Float32Array(6 * 3000); k.poissonEncode(cur, 3000, 6, 1, 17, 23, spikes);
   out = new Float32Array(R * N); k.spikeMatmul(R, K, N, X, W, out, false);
   dW = new Float32Array(K * N); k.spikeMatmulGradW(R, K, N, X, G, dW);
   C = new Float32Array(R * N); k.gemm(false, false, R, N, K, 1, X, 0, W, 0, 0, C, 0);
@@ -36,7 +47,8 @@ for (let i = 0; i < reps; i++) {
   gX = new Float32Array(T * NN);
   grads = k.neuronBackward(p, T, NN, H, S, cur, null, gX);
 }
-parentPort.postMessage({ out: out.buffer, dW: dW.buffer, C: C.buffer, gX: gX.buffer, grads });
+parentPort.postMessage({ out: out.buffer, dW: dW.buffer, C: C.buffer, gX: gX.buffer, grads,
+  cy: cy.buffer, cdW: cdW.buffer, cdx: cdx.buffer, spikes: spikes.buffer });
 `;
 
 interface WorkerResult {
@@ -45,6 +57,10 @@ interface WorkerResult {
   C: ArrayBuffer;
   gX: ArrayBuffer;
   grads: [number, number];
+  cy: ArrayBuffer;
+  cdW: ArrayBuffer;
+  cdx: ArrayBuffer;
+  spikes: ArrayBuffer;
 }
 
 function runWorker(file: string): Promise<WorkerResult> {
@@ -71,8 +87,10 @@ describe.skipIf(native === null)('native kernels on worker threads', () => {
     const [first, ...rest] = results;
     expect(first.grads.every(Number.isFinite)).toBe(true);
     expect(new Float32Array(first.out).some((v) => v !== 0)).toBe(true);
+    expect(new Float32Array(first.cdx).some((v) => v !== 0)).toBe(true);
+    expect(new Float32Array(first.spikes).some((v) => v !== 0)).toBe(true);
     for (const r of rest) {
-      for (const key of ['out', 'dW', 'C', 'gX'] as const) {
+      for (const key of ['out', 'dW', 'C', 'gX', 'cy', 'cdW', 'cdx', 'spikes'] as const) {
         expect(Buffer.from(r[key]).equals(Buffer.from(first[key])), key).toBe(true);
       }
       expect(r.grads).toEqual(first.grads);
