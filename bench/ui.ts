@@ -137,7 +137,16 @@ const MEASURE_FRAMES = `(async (windowMs) => {
 })`;
 
 async function measureFrames(page: Page, ms: number): Promise<{ fps: number; drawMedianMs: number; drawP95Ms: number; frameP95Ms: number; spikes: number }> {
-  return page.evaluate(`${MEASURE_FRAMES}(${ms})`);
+  // Chromium has been seen to stop delivering animation frames on this loaded machine; fail then, do not hang.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no animation frames for ${(ms + 30_000) / 1000} s: the page stopped rendering`)), ms + 30_000);
+  });
+  try {
+    return await Promise.race([page.evaluate(`${MEASURE_FRAMES}(${ms})`) as Promise<{ fps: number; drawMedianMs: number; drawP95Ms: number; frameP95Ms: number; spikes: number }>, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function run(opts: { json: boolean; minutes?: number }): Promise<BenchRow[]> {

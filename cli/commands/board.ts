@@ -25,9 +25,10 @@ export const BOARD_HELP = `Usage:
   spikelab board run --port P --model M (--input FILE | --mnist-test-index N) [--seed N] [--json]
       Uploads M if the board does not already hold it, runs one sample: output spike counts per
       output neuron, predicted class, counters, energy/latency estimates (labelled estimates).
-  spikelab board emulator (--port PATH | --pty) [--neurons-per-core N] [--fifo-depth N] [--json]
+  spikelab board emulator (--port PATH | --pty) [--reattach] [--neurons-per-core N] [--fifo-depth N] [--json]
       Serve the board emulator on a serial device; --pty makes a socat pty pair and prints the
-      path to connect to. Serves until Ctrl-C / SIGTERM.
+      path to connect to. Serves until Ctrl-C / SIGTERM, or until the port closes; with
+      --reattach it keeps its images, waits for the port to reappear and serves it again.
 Common: --baud N (default 921600), --timeout MS (HELLO / request timeout, default 1000), --workspace DIR.
 ${INPUT_HELP}
 `;
@@ -38,7 +39,7 @@ const FLAGS = {
   info: COMMON,
   upload: { ...COMMON, model: 'string' },
   run: { ...COMMON, model: 'string', input: 'string', 'mnist-test-index': 'int', seed: 'int' },
-  emulator: { port: 'string', pty: 'boolean', 'neurons-per-core': 'int', 'fifo-depth': 'int', json: 'boolean', help: 'boolean' },
+  emulator: { port: 'string', pty: 'boolean', reattach: 'boolean', 'neurons-per-core': 'int', 'fifo-depth': 'int', json: 'boolean', help: 'boolean' },
 } as const;
 
 async function connect(port: string | undefined, baud: number | undefined, timeoutMs: number | undefined, command: string): Promise<BoardClient> {
@@ -184,7 +185,7 @@ async function serveEmulator(rest: readonly string[], io: CliIo): Promise<number
   }
   let served: Awaited<ReturnType<typeof serveEmulatorOnPort>>;
   try {
-    served = await serveEmulatorOnPort(path, { caps });
+    served = await serveEmulatorOnPort(path, { caps }, { reattach: flags.reattach === true, onLinkEvent: (m) => io.stderr.write(`spikelab: board emulator: ${m}\n`) });
   } catch (e) {
     await pty?.close();
     throw e;
@@ -205,7 +206,7 @@ async function serveEmulator(rest: readonly string[], io: CliIo): Promise<number
   if (flags.json) io.stdout.write(`${JSON.stringify({ ready: true, port: connectTo, boardId: served.emulator.caps.boardId })}\n`);
   else io.stdout.write(`board emulator ${served.emulator.caps.boardId} serving; connect to: ${connectTo}\n(Ctrl-C to stop)\n`);
   await stop;
-  await served.emulator.close().catch(() => {});
+  await served.stop();
   await pty?.close();
   if (!stopped) {
     io.stderr.write(`spikelab: board emulator: port ${path} closed\n`);

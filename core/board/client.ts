@@ -267,15 +267,30 @@ export class BoardClient {
     const tracker = new SpikeSeqTracker(0);
     let done = false;
     let wake: (() => void) | null = null;
+    // Set when the link dies while input waits for credit: the credit wait only ends on credit or
+    // abort, so without this a dead link would keep it polling STATUS forever.
+    const abort = { aborted: false };
+    let linkError: BoardError | null = null;
     const sender = new SpikeSender((t, fl, s, p) => this.link.send(t, fl, s, p), {
       maxPayload: caps.maxPayload,
       stallMs: 200,
       onStall: () => {
-        this.status().then((s) => sender.updateCredit(s.creditSeq), () => {});
+        this.status().then(
+          (s) => sender.updateCredit(s.creditSeq),
+          (e: unknown) => {
+            // A timed-out request fails the whole session (reliableChannel), so no later STATUS can succeed.
+            if (e instanceof BoardError && (e.code === 'BOARD_TIMEOUT' || e.code === 'BOARD_CLOSED')) {
+              linkError = e;
+              abort.aborted = true;
+              sender.cancel();
+            }
+          },
+        );
       },
     });
     this.spikeListener = (f) => {
       if (f.type === -1) {
+        abort.aborted = true;
         sender.cancel();
         wake?.();
         return;
@@ -293,14 +308,16 @@ export class BoardClient {
         /* corrupt payloads are caught by the CRC; a decode failure here means a newer board */
       }
     };
-    const abort = { aborted: false };
     try {
       const st = decodeStatus(await this.call(MSG.RUN, encodeRun({ ticks: inputs.length }), MSG.RUN));
       sender.start(st.creditSeq);
       for (let t = 0; t < inputs.length; t++) {
         if (this.closedReason) throw this.closedReason;
+        if (linkError) throw linkError;
         await sender.sendTick({ tick: t, layer: 0, ids: Uint16Array.from(inputs[t]) }, abort);
       }
+      if (this.closedReason) throw this.closedReason;
+      if (linkError) throw linkError;
       const idle = this.opts.runIdleMs ?? 300;
       while (!done) {
         if (this.closedReason) throw this.closedReason;

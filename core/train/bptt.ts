@@ -6,6 +6,7 @@
  */
 import type { MetricRecord, RunConfig } from '../api/contract';
 import { loadMnist } from '../data/mnist';
+import { DataWorker } from '../data/workerLoader';
 import { buildNetwork } from '../snn/build';
 import { getKernels } from '../snn/kernels/index';
 import type { Kernels } from '../snn/kernels/types';
@@ -13,7 +14,7 @@ import { computeLoss, argmaxCorrect } from '../snn/losses';
 import { mostActiveNeurons, type Network } from '../snn/network';
 import { clipGradNorm, Optimizer, scheduledLr } from '../snn/optim';
 import { Rng } from '../snn/rng';
-import { FrameInputNetwork, gatherFrameBatch, loadEventSplits, DEFAULT_VALIDATION_FRACTION, type FrameDataset } from './eventData';
+import { DEFAULT_VALIDATION_FRACTION, EventBatchSource, FrameInputNetwork, selectEventSplits } from './eventData';
 import { parseOptions, rawMethodOptions, type OptionTable } from './methodKit';
 import { trainingRecipe, type TrainingRecipe } from './presets';
 import type { CheckpointState, TrainHooks, TrainMethod, TrainResult } from './types';
@@ -113,14 +114,21 @@ function firingRates(activity: Record<string, { spikes: number; neuronSteps: num
   return r;
 }
 
-/** Where batches come from: an in-memory image set (MNIST) or event frames, same loop either way. */
+/** Where batches come from: an in-memory image set (MNIST) or streamed event frames, same loop either way. */
 export interface BatchSource {
   count: number;
+  /** Streaming sources cut fixed batches; evaluation then asks for batches of this size. */
+  batchSize?: number;
   /**
    * x in the layout `forward` takes: [B, F] for images, [T, B, F] for event frames. `draw` (the
    * global batch number) seeds any augmentation, so a resumed run sees the same batches.
    */
-  batch(order: ArrayLike<number> | null, start: number, end: number, draw?: number): { x: Float32Array; y: Uint8Array };
+  batch(order: ArrayLike<number> | null, start: number, end: number, draw?: number): { x: Float32Array; y: Uint8Array } | Promise<{ x: Float32Array; y: Uint8Array }>;
+  /** The source's position and data identity, saved in a checkpoint's extra fields. */
+  checkpointFields?(): Record<string, number | string>;
+  /** Picks up from a checkpoint's extra fields; returns a warning to log, or null. */
+  restore?(extra: Record<string, unknown>): string | null;
+  close?(): Promise<void>;
 }
 
 type Forward = (x: Float32Array, batch: number, training: boolean) => ReturnType<Network['forward']>;
@@ -129,20 +137,13 @@ export function imageSource(d: Dataset): BatchSource {
   return { count: d.count, batch: (order, start, end) => gatherBatch(d, order, start, end) };
 }
 
-export function frameSource(d: FrameDataset, augment?: { maxShift: number; seed: number }): BatchSource {
-  return {
-    count: d.count,
-    batch: (order, start, end, draw) =>
-      gatherFrameBatch(d, order, start, end, augment && draw !== undefined ? { max: augment.maxShift, rng: new Rng((augment.seed * 0x2545f491 + draw * 0x9e3779b9 + 7) >>> 0) } : undefined),
-  };
-}
-
-/** Accuracy of any source in inference mode. */
-export function evaluateSource(forward: Forward, d: BatchSource, batchSize: number): number {
+/** Accuracy of any source in inference mode (in batches of the source's own size, if it has one). */
+export async function evaluateSource(forward: Forward, d: BatchSource, batchSize: number): Promise<number> {
+  const bs = d.batchSize ?? batchSize;
   let correct = 0;
-  for (let s = 0; s < d.count; s += batchSize) {
-    const e = Math.min(d.count, s + batchSize);
-    const { x, y } = d.batch(null, s, e);
+  for (let s = 0; s < d.count; s += bs) {
+    const e = Math.min(d.count, s + bs);
+    const { x, y } = await d.batch(null, s, e);
     const r = forward(x, e - s, false);
     correct += argmaxCorrect(r.scores, y, e - s, r.classes);
   }
@@ -181,10 +182,14 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
     let forward: Forward = (x, B, training) => base.forward(x, B, training);
     if (eventData) {
       // The split is a function of the seed, so a resumed run validates on the same samples.
-      const d = await loadEventSplits(eventData, { timesteps: s.timesteps, input: spec.input, validationFraction: DEFAULT_VALIDATION_FRACTION, seed: s.seed, trainLimit: s.trainLimit, testLimit: s.testLimit });
+      const d = selectEventSplits(eventData, { input: spec.input, validationFraction: DEFAULT_VALIDATION_FRACTION, seed: s.seed, trainLimit: s.trainLimit, testLimit: s.testLimit });
       const maxShift = trainingRecipe(config.preset).maxShift ?? 0;
-      train = frameSource(d.train, maxShift > 0 ? { maxShift, seed: s.seed } : undefined);
-      test = frameSource(d.test);
+      // Batches stream from a worker in the order the loop below asks for (epochOrder), so it can
+      // read the next epoch ahead while this one validates.
+      const n = d.train.length;
+      const worker = new DataWorker();
+      train = new EventBatchSource(d.index, d.train, { batchSize: s.batchSize, timesteps: s.timesteps, input: spec.input, orderOf: (e) => epochOrder(n, s.seed, e), shift: maxShift > 0 ? { max: maxShift, seed: s.seed } : undefined, log: hooks.log, worker });
+      test = new EventBatchSource(d.index, d.test, { batchSize: Math.max(s.batchSize, 64), timesteps: s.timesteps, input: spec.input, repeat: true, worker });
       const framed = new FrameInputNetwork(base);
       net = framed.net;
       forward = (x, B, training) => framed.forward(x, B, training);
@@ -222,10 +227,15 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
       epochLoss = num('epochLoss');
       epochCorrect = num('epochCorrect');
       epochSeen = num('epochSeen');
+      const warning = train.restore?.(resume.extra);
+      if (warning) hooks.log(`bptt: ${warning}`);
       hooks.log(`bptt: resuming at epoch ${epoch + 1}, batch ${step}`);
     }
     const t0 = Date.now();
     const elapsed = (): number => elapsedBase + (Date.now() - t0);
+    const closeSources = async (): Promise<void> => {
+      await Promise.all([train.close?.(), test.close?.()]);
+    };
 
     const snapshot = (): CheckpointState => {
       const rng = net.rng.getState();
@@ -244,6 +254,7 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
           epochCorrect,
           epochSeen,
           kernels: kernels.name,
+          ...train.checkpointFields?.(),
         },
         bestTestAccuracy: bestTest,
       };
@@ -262,12 +273,13 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
       for (; step < stepsPerEpoch; ) {
         if ((await hooks.control()) === 'stop') {
           await hooks.checkpoint(snapshot());
+          await closeSources();
           return { stopped: true, epochsDone: epoch, finalTestAccuracy: lastTest, bestTestAccuracy: bestTest, weights: net.saveWeights() };
         }
         const start = step * s.batchSize;
         const end = Math.min(train.count, start + s.batchSize);
         const B = end - start;
-        const { x, y } = train.batch(order, start, end, epoch * stepsPerEpoch + step);
+        const { x, y } = await train.batch(order, start, end, epoch * stepsPerEpoch + step);
         opt.lr = scheduledLr(s.learningRate, recipe.schedule, epoch * stepsPerEpoch + step);
         const fwd = forward(x, B, true);
         const loss = computeLoss(recipe.loss, fwd.scores, y, B, fwd.classes, { timesteps: spec.timesteps, ...recipe.lossOptions });
@@ -315,7 +327,7 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
         }
       }
       const trainMs = Date.now() - epochStart;
-      lastTest = test.count > 0 ? evaluateSource(forward, test, Math.max(s.batchSize, eventData ? 64 : 256)) : null;
+      lastTest = test.count > 0 ? await evaluateSource(forward, test, Math.max(s.batchSize, eventData ? 64 : 256)) : null;
       if (lastTest !== null && (bestTest === null || lastTest > bestTest)) bestTest = lastTest;
       hooks.metric({
         kind: 'epoch',
@@ -337,6 +349,7 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
       epochSeen = 0;
       await hooks.checkpoint(snapshot());
     }
+    await closeSources();
     return { stopped: false, epochsDone: epoch, finalTestAccuracy: lastTest, bestTestAccuracy: bestTest, weights: net.saveWeights() };
   };
 }

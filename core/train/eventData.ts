@@ -5,21 +5,25 @@
  *
  * The trainer's networks take analog [B, F] input and encode it into [T, B, F]; frames already
  * are that [T, B, F] tensor, so `FrameInputNetwork` stages the batch in an encoder that returns it
- * as is. Frames are read once and kept as bytes (N-MNIST: T·2·34·34 bytes a sample, 23 MB for 1000
- * samples at T = 10): epochs then cost no parsing.
+ * as is. Batches stream from a `WorkerEventLoader`: a worker thread reads, frames (or fetches from
+ * the frame cache) and packs the next batches while the trainer computes, so memory is the batch
+ * size times the read-ahead, whatever the dataset's size.
  */
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
 import type { EventDataRef, RunConfig } from '../api/contract';
 import { DatasetError } from '../data/idx';
 import { EventSampleReader, scanEventDataset, type EventDatasetIndex, type EventSample } from '../data/eventDatasets';
 import { shuffled, splitSamples } from '../data/eventLoader';
+import { defaultFrameCacheDir } from '../data/frameCache';
 import { toFrames } from '../data/transforms/toFrame';
+import { WorkerEventLoader, type BatchStream, type DataWorker, type LoaderStats } from '../data/workerLoader';
 import type { Encoder } from '../snn/encoders';
 import { Network } from '../snn/network';
-import type { Rng } from '../snn/rng';
 
 export type { EventDataRef };
 
-/** Frames of many samples, uint8 counts (clipped at 255), sample-major [count, T, F]. */
+/** Frames of a few samples held in memory, uint8 counts (clipped at 255), sample-major [count, T, F]. */
 export interface FrameDataset {
   frames: Uint8Array;
   labels: Uint8Array;
@@ -33,7 +37,6 @@ export interface FrameDataset {
 }
 
 export interface EventSplitOptions {
-  timesteps: number;
   /** [P, H, W] the model expects; headerless files (N-MNIST) are read at H×W. */
   input: readonly number[];
   /** Share of each class held out for validation when the dataset names no split. */
@@ -61,7 +64,36 @@ export function scanForModel(ref: EventDataRef, input: readonly number[]): Event
   return { ...index, sensor: index.sensor ?? { width: W, height: H } };
 }
 
-/** Reads and frames the given samples (sequentially: the reader caches one recording). */
+/** Which samples train and which validate; no file is read. */
+export interface EventSplits {
+  index: EventDatasetIndex;
+  train: EventSample[];
+  test: EventSample[];
+}
+
+/**
+ * Train and validation samples: the dataset's own split where it has one (N-MNIST Train/Test, a CSV
+ * `split` column naming both), else a seeded stratified hold-out of `validationFraction`.
+ */
+export function selectEventSplits(ref: EventDataRef, o: EventSplitOptions): EventSplits {
+  const index = scanForModel(ref, o.input);
+  const hasBoth = index.samples.some((s) => s.split === 'train') && index.samples.some((s) => s.split === 'test');
+  const split = splitSamples(index.samples, { testFraction: o.validationFraction, seed: o.seed, ignoreFileSplit: !hasBoth });
+  // splitSamples groups by class; shuffle so a limit keeps every class (training order is reshuffled per epoch anyway).
+  const train = shuffled(split.train, o.seed ^ 0x51ed).slice(0, o.trainLimit ?? undefined);
+  const test = shuffled(split.test, o.seed ^ 0x7e57).slice(0, o.testLimit ?? undefined);
+  return { index, train, test };
+}
+
+/** The frame rule of an event model: T time bins, one channel per polarity the input has. */
+function framing(timesteps: number, input: readonly number[], file: string): { timeBins: number; polarities: 1 | 2 } {
+  return { timeBins: timesteps, polarities: frameShape(input, file)[0] as 1 | 2 };
+}
+
+/**
+ * Reads and frames the given samples into memory. For a handful of samples (the probe's one); training
+ * and evaluation stream through `EventBatchSource` instead.
+ */
 export async function loadFrames(index: EventDatasetIndex, samples: readonly EventSample[], timesteps: number, input: readonly number[]): Promise<FrameDataset> {
   const [P, H, W] = frameShape(input, index.root);
   const F = P * H * W;
@@ -71,13 +103,13 @@ export async function loadFrames(index: EventDatasetIndex, samples: readonly Eve
   let maxLabel = 0;
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i];
-    if (!(s.label >= 0 && s.label < 256)) throw new DatasetError(s.file, `label ${s.label} is outside 0..255`);
+    checkLabel(s);
     labels[i] = s.label;
     maxLabel = Math.max(maxLabel, s.label);
     const ev = await reader.read(s);
     if (ev.width !== W || ev.height !== H) throw new DatasetError(s.file, `sensor is ${ev.width}x${ev.height} but the model expects ${W}x${H}`);
     if (ev.t.length === 0) continue; // an empty recording is an all-zero sample
-    const f = toFrames(ev, { timeBins: timesteps, polarities: P as 1 | 2 });
+    const f = toFrames(ev, framing(timesteps, input, s.file));
     const steps = Math.min(timesteps, f.shape[0]);
     const base = i * timesteps * F;
     for (let k = 0; k < steps * F; k++) {
@@ -88,73 +120,194 @@ export async function loadFrames(index: EventDatasetIndex, samples: readonly Eve
   return { frames, labels, count: samples.length, timesteps, features: F, frameShape: [P, H, W], classes: Math.max(index.classes.length, maxLabel + 1) };
 }
 
-/**
- * Train and validation sets: the dataset's own split where it has one (N-MNIST Train/Test, a CSV
- * `split` column naming both), else a seeded stratified hold-out of `validationFraction`.
- */
-export async function loadEventSplits(ref: EventDataRef, o: EventSplitOptions): Promise<{ train: FrameDataset; test: FrameDataset; index: EventDatasetIndex }> {
-  const index = scanForModel(ref, o.input);
-  const hasBoth = index.samples.some((s) => s.split === 'train') && index.samples.some((s) => s.split === 'test');
-  const split = splitSamples(index.samples, { testFraction: o.validationFraction, seed: o.seed, ignoreFileSplit: !hasBoth });
-  // splitSamples groups by class; shuffle so a limit keeps every class (training order is reshuffled per epoch anyway).
-  const train = shuffled(split.train, o.seed ^ 0x51ed).slice(0, o.trainLimit ?? undefined);
-  const test = shuffled(split.test, o.seed ^ 0x7e57).slice(0, o.testLimit ?? undefined);
-  const [tr, te] = [await loadFrames(index, train, o.timesteps, o.input), await loadFrames(index, test, o.timesteps, o.input)];
-  return { train: tr, test: te, index };
+/** `selectEventSplits` with the frames of both sides read into memory (small selections only). */
+export async function loadEventSplits(ref: EventDataRef, o: EventSplitOptions & { timesteps: number }): Promise<{ train: FrameDataset; test: FrameDataset; index: EventDatasetIndex }> {
+  const { index, train, test } = selectEventSplits(ref, o);
+  return { train: await loadFrames(index, train, o.timesteps, o.input), test: await loadFrames(index, test, o.timesteps, o.input), index };
 }
 
-/** Every labelled sample of a folder (evaluation). */
-export async function loadEventAll(ref: EventDataRef, timesteps: number, input: readonly number[]): Promise<FrameDataset> {
-  const index = scanForModel(ref, input);
-  return loadFrames(index, index.samples, timesteps, input);
+function checkLabel(s: EventSample): void {
+  // Losses and accuracy take labels as bytes.
+  if (!(Number.isInteger(s.label) && s.label >= 0 && s.label < 256)) throw new DatasetError(s.file, `label ${s.label} is outside 0..255`);
+}
+
+export interface EventSourceOptions {
+  /** Samples per batch; every batch but the last has this many. */
+  batchSize: number;
+  timesteps: number;
+  /** The model's input [P, H, W]. */
+  input: readonly number[];
+  /**
+   * Training: the sample order of an epoch (a pure function of the seed and the epoch). Knowing it,
+   * the source starts the next epoch's batches while the trainer validates.
+   */
+  orderOf?: (epoch: number) => Uint32Array;
+  /** Evaluation asked again each epoch: start the next stored-order pass as soon as one ends. */
+  repeat?: boolean;
+  /** Random translation of whole samples, seeded per batch by (seed, draw). */
+  shift?: { max: number; seed: number };
+  /** Frame cache folder; null = no cache. Default `defaultFrameCacheDir()`. */
+  cacheDir?: string | null;
+  /** Batches the worker may have ready ahead of the trainer; default 2. */
+  prefetch?: number;
+  /** Per-epoch data timing lines (worker time, cache hits, time the trainer waited). */
+  log?: (message: string) => void;
+  /** A worker thread shared with other sources (a run's training and validation sets); default its own. */
+  worker?: DataWorker;
+}
+
+interface OpenStream {
+  stream: BatchStream;
+  /** The order it was opened with; null = stored order. */
+  order: ArrayLike<number> | null;
+  /** Whether `order` is the caller's array or one the source computed ahead (compared by value once). */
+  ahead: boolean;
+  nextBatch: number;
+  nextDraw: number | undefined;
+  statsAtOpen: LoaderStats;
 }
 
 /**
- * Batch in the network's time-major layout [T, B, F]; counts pass as they are (a pixel that fired
- * twice in a bin drives the first layer twice as hard), order null = stored order.
+ * A `BatchSource` (core/train/bptt.ts) over event samples that streams [T, B, F] batches from a
+ * worker. The trainer keeps asking for batches by (order, start, end, draw) as it did of the
+ * in-memory frames; while those requests follow on from each other the source hands over batches
+ * the worker prepared in advance, and any other request (a resumed run, a new epoch it did not
+ * foresee) starts a new stream at that batch. The result is the same either way, so determinism
+ * never rests on the read-ahead guessing right.
  */
-export function gatherFrameBatch(d: FrameDataset, order: ArrayLike<number> | null, start: number, end: number, shift?: FrameShift): { x: Float32Array; y: Uint8Array } {
-  const B = end - start;
-  const T = d.timesteps;
-  const F = d.features;
-  const x = new Float32Array(T * B * F);
-  const y = new Uint8Array(B);
-  for (let b = 0; b < B; b++) {
-    const idx = order ? order[start + b] : start + b;
-    y[b] = d.labels[idx];
-    if (shift && shift.max > 0) {
-      const dx = shift.rng.int(2 * shift.max + 1) - shift.max;
-      const dy = shift.rng.int(2 * shift.max + 1) - shift.max;
-      for (let t = 0; t < T; t++) copyShifted(d, (idx * T + t) * F, x, (t * B + b) * F, dx, dy);
-      continue;
-    }
-    for (let t = 0; t < T; t++) {
-      const src = (idx * T + t) * F;
-      const dst = (t * B + b) * F;
-      for (let f = 0; f < F; f++) x[dst + f] = d.frames[src + f];
-    }
+export class EventBatchSource {
+  readonly count: number;
+  readonly batchSize: number;
+  readonly loader: WorkerEventLoader;
+  /** Identity of the samples and framing (a checkpoint records it to detect a changed dataset). */
+  readonly fingerprint: string;
+  private open: OpenStream | undefined;
+  /** The last batch handed out; the trainer is done with it when it asks for the next one. */
+  private lent: Float32Array | undefined;
+
+  constructor(
+    index: EventDatasetIndex,
+    samples: readonly EventSample[],
+    private readonly o: EventSourceOptions,
+  ) {
+    const [P, H, W] = frameShape(o.input, index.root);
+    for (const s of samples) checkLabel(s);
+    this.count = samples.length;
+    this.batchSize = o.batchSize;
+    const cacheDir = o.cacheDir === undefined ? defaultFrameCacheDir() : o.cacheDir;
+    this.loader = new WorkerEventLoader(index, samples, {
+      batchSize: o.batchSize,
+      timesteps: o.timesteps,
+      frames: framing(o.timesteps, o.input, index.root),
+      frameShape: [P, H, W],
+      shift: o.shift,
+      prefetch: o.prefetch,
+      cacheDir: cacheDir ?? undefined,
+    }, o.worker);
+    const h = createHash('sha256').update(JSON.stringify([o.batchSize, o.timesteps, [P, H, W], o.shift ?? null]));
+    for (const s of samples) h.update(`${relative(index.root, s.file)}\t${s.label}\t${s.startUs ?? ''}\t${s.endUs ?? ''}\n`);
+    this.fingerprint = h.digest('hex').slice(0, 16);
   }
-  return { x, y };
-}
 
-/**
- * Random translation of whole samples (same offset for every step and polarity), the usual
- * augmentation for N-MNIST-sized training sets: the saccade recordings put the digit at slightly
- * different places anyway, so a few pixels of shift adds plausible samples rather than noise.
- */
-export interface FrameShift {
-  rng: Rng;
-  /** Largest offset in pixels along each axis. */
-  max: number;
-}
+  /**
+   * Batch [start, end) of `order` (null: stored order) as [T, B, F] frames and byte labels. `x` is
+   * the caller's until its next call: then its buffer goes back to the worker to be filled again.
+   */
+  async batch(order: ArrayLike<number> | null, start: number, end: number, draw?: number): Promise<{ x: Float32Array; y: Uint8Array }> {
+    const bs = this.batchSize;
+    const k = start / bs;
+    if (!Number.isInteger(k) || end !== Math.min(this.count, start + bs) || start >= this.count) {
+      throw new RangeError(`event batches are [${bs}k, ${bs}k + ${bs}) of ${this.count} samples; asked for [${start}, ${end})`);
+    }
+    if (this.lent) this.loader.recycle(this.lent);
+    this.lent = undefined;
+    let cur = this.open;
+    if (!cur || !this.follows(cur, order, k, draw)) {
+      cur?.stream.cancel();
+      cur = this.start(order, k, draw, false);
+    }
+    const b = await cur.stream.next();
+    if (!b || b.batch !== k) throw new Error(`data stream out of step: expected batch ${k}, got ${b ? b.batch : 'the end of the epoch'}`);
+    cur.nextBatch = k + 1;
+    cur.nextDraw = draw === undefined ? undefined : draw + 1;
+    if (k === this.loader.batchCount - 1) this.epochDone(cur, draw);
+    this.lent = b.x;
+    return { x: b.x, y: Uint8Array.from(b.labels) };
+  }
 
-function copyShifted(d: FrameDataset, src: number, x: Float32Array, dst: number, dx: number, dy: number): void {
-  const [P, H, W] = d.frameShape;
-  for (let p = 0; p < P; p++) {
-    for (let yy = Math.max(0, dy); yy < Math.min(H, H + dy); yy++) {
-      const s = src + (p * H + yy - dy) * W - dx;
-      const o = dst + (p * H + yy) * W;
-      for (let xx = Math.max(0, dx); xx < Math.min(W, W + dx); xx++) x[o + xx] = d.frames[s + xx];
+  /**
+   * Where the source stands, for a checkpoint's extra fields: the next batch of the open stream
+   * (the checkpoint's own position) and its augmentation draw, with the data fingerprint.
+   */
+  checkpointFields(): Record<string, number | string> {
+    const cur = this.open;
+    const f: Record<string, number | string> = { dataFingerprint: this.fingerprint };
+    if (cur && cur.nextDraw !== undefined) {
+      f.dataBatch = cur.nextBatch;
+      f.dataDraw = cur.nextDraw;
+    }
+    return f;
+  }
+
+  /**
+   * Prepares the batches a checkpoint's position asks for first, so a resumed run starts on a warm
+   * queue. Returns a warning when the data differs from what the checkpoint was trained on.
+   */
+  restore(extra: Record<string, unknown>): string | null {
+    const batch = extra.dataBatch;
+    const draw = extra.dataDraw;
+    if (this.o.orderOf && typeof batch === 'number' && typeof draw === 'number' && batch < this.loader.batchCount) {
+      const epoch = Math.floor((draw - batch) / this.loader.batchCount);
+      this.open?.stream.cancel();
+      this.start(this.o.orderOf(epoch), batch, draw, true);
+    }
+    const was = extra.dataFingerprint;
+    return typeof was === 'string' && was !== this.fingerprint ? `the training samples or their framing changed since this checkpoint (fingerprint ${was}, now ${this.fingerprint}): the remaining batches will differ from the interrupted run's` : null;
+  }
+
+  get stats(): LoaderStats {
+    return { ...this.loader.stats };
+  }
+
+  async close(): Promise<void> {
+    this.open = undefined;
+    await this.loader.close();
+  }
+
+  private follows(cur: OpenStream, order: ArrayLike<number> | null, k: number, draw: number | undefined): boolean {
+    if (cur.stream.closed || cur.nextBatch !== k || cur.nextDraw !== draw) return false;
+    if (cur.order === order) return true;
+    if (!cur.ahead || cur.order === null || order === null || cur.order.length !== order.length) return false;
+    for (let i = 0; i < order.length; i++) if (cur.order[i] !== order[i]) return false;
+    // From now on the caller's array is the one to compare by reference.
+    cur.order = order;
+    cur.ahead = false;
+    return true;
+  }
+
+  private start(order: ArrayLike<number> | null, fromBatch: number, draw: number | undefined, ahead: boolean): OpenStream {
+    const firstDraw = draw;
+    const epoch = draw === undefined ? 0 : Math.floor((draw - fromBatch) / this.loader.batchCount);
+    const stream = this.loader.open(epoch, { order: order ?? undefined, fromBatch, firstDraw });
+    this.open = { stream, order, ahead, nextBatch: fromBatch, nextDraw: draw, statsAtOpen: { ...this.loader.stats } };
+    return this.open;
+  }
+
+  private epochDone(cur: OpenStream, draw: number | undefined): void {
+    if (this.o.log) {
+      const s = this.loader.stats;
+      const a = cur.statsAtOpen;
+      const label = draw === undefined ? 'pass' : `epoch ${Math.floor(draw / this.loader.batchCount) + 1}`;
+      this.o.log(
+        `data ${label}: ${s.batches - a.batches} batches prepared in ${((s.prepMs - a.prepMs) / 1000).toFixed(2)} s in the worker ` +
+          `(cache ${s.cacheHits - a.cacheHits} hits, ${s.cacheMisses - a.cacheMisses} misses); the trainer waited ${((s.waitMs - a.waitMs) / 1000).toFixed(2)} s for data`,
+      );
+    }
+    if (draw !== undefined && this.o.orderOf) {
+      const epoch = (draw + 1) / this.loader.batchCount;
+      if (Number.isInteger(epoch)) this.start(this.o.orderOf(epoch), 0, draw + 1, true);
+    } else if (draw === undefined && this.o.repeat) {
+      this.start(null, 0, undefined, true);
     }
   }
 }

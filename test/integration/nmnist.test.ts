@@ -1,11 +1,12 @@
 /**
  * Event data end to end through the CLI and the real engine: `train --preset nmnist-conv --data`
  * on a small subset of the real N-MNIST samples (a few batches; the loss must fall and validation
- * accuracy beat chance), then `eval <run> --data --labels --json` with the run's final weights.
+ * accuracy beat chance; batches stream from the loader's worker, framed once and then read from the
+ * frame cache), then `eval <run> --data --labels --json` with the run's final weights.
  * Skipped with a message where ../shared/data is absent.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import type { TrainOutcome } from '../../cli/commands/train';
@@ -15,7 +16,15 @@ import { captureIo } from '../unit/cli/cliHarness';
 import { tempDir } from '../unit/lab/helpers';
 
 const t = tempDir('spikelab-nmnist-');
-afterAll(() => t.cleanup());
+// The training worker inherits this process's environment: keep the frame cache in the temp folder.
+const frameCache = join(t.dir, 'frames');
+const savedCache = process.env.SPIKELAB_FRAME_CACHE;
+process.env.SPIKELAB_FRAME_CACHE = frameCache;
+afterAll(() => {
+  if (savedCache === undefined) delete process.env.SPIKELAB_FRAME_CACHE;
+  else process.env.SPIKELAB_FRAME_CACHE = savedCache;
+  t.cleanup();
+});
 
 describe('spikelab eval (usage)', () => {
   it('needs a run id and --data (exit 2); an unknown run is exit 1', async () => {
@@ -59,6 +68,11 @@ describe.skipIf(!HAS_SHARED_DATA)('nmnist-conv on the real N-MNIST samples', () 
     expect(epochs[2].loss).toBeLessThan(batches[0].loss * 0.8);
     const config = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as { data?: { path: string } };
     expect(config.data?.path).toBe(folder);
+    // Epoch 1 framed the 128 training files; epochs 2 and 3 read every one from the cache.
+    const log = readFileSync(join(r.runDir, 'log.txt'), 'utf8');
+    expect(log).toMatch(/data epoch 1: 8 batches .*cache 0 hits, 128 misses/);
+    expect(log).toMatch(/data epoch 3: 8 batches .*cache 128 hits, 0 misses/);
+    expect(readdirSync(frameCache).filter((f) => f.endsWith('.slfr'))).toHaveLength(128 + 50);
   }, 60_000);
 
   it('eval reports {accuracy, samples} with the final weights on a labelled folder', async () => {

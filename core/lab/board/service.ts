@@ -8,6 +8,14 @@
  * `lastError` and emits a `board` event with phase `link`; the operation in flight fails with
  * TRANSPORT. Uploads only touch the board's shadow image and COMMIT is the atomic switch, so a
  * failed or interrupted upload leaves the previously committed model active.
+ *
+ * A lost serial link is then reopened automatically, with a bounded exponential backoff, rather
+ * than on the next call: the view learns of loss and return through `link` events without the user
+ * acting, a USB board that re-enumerates or a board reset comes back in seconds, and a call made
+ * meanwhile fails at once with TRANSPORT instead of paying the HELLO timeout. The budget bounds how
+ * long a port that may now belong to another device keeps receiving HELLOs. The in-flight operation
+ * is not resumed (it already failed); after the reconnect the committed run is trusted again only
+ * if the board's active bank still has its CRCs.
  */
 import { ApiError, type RunEvent } from '../../api/contract';
 import {
@@ -20,6 +28,7 @@ import { ENERGY_TABLES, estimate, type EnergyTableId } from '../../board/emulato
 import { openInProcessBoard } from '../../board/emulator/inProcess';
 import { BoardError } from '../../board/errors';
 import { crc32c } from '../../board/crc32c';
+import { buildImage } from '../../board/image';
 import { argmax } from '../../board/evaluate';
 import { COUNTER_KEYS, type Capabilities } from '../../board/messages';
 import type { QuantNetwork } from '../../board/quantise';
@@ -50,7 +59,27 @@ export interface BoardServiceOptions {
   /** Request timing on serial links: HELLO and heartbeat give up after about 8 x initialRtoMs. */
   serialClient?: ClientOptions;
   checkSamples?: number;
+  /** Automatic reopening of a lost serial link; `false` leaves it to the user. */
+  reconnect?: Partial<ReconnectOptions> | false;
 }
+
+export interface ReconnectOptions {
+  /** Delay before the first attempt; doubled after each failed one. */
+  initialDelayMs: number;
+  /** Cap of the delay between attempts. */
+  maxDelayMs: number;
+  /** No attempt starts later than this after the loss; then the service gives up. */
+  budgetMs: number;
+}
+
+/**
+ * 0.25 s doubling to 2 s: quick enough for a board reset, and a USB re-enumeration (1-3 s) is
+ * caught by the second or third attempt; 30 s covers re-plugging a cable by hand.
+ */
+export const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 250, maxDelayMs: 2000, budgetMs: 30_000 };
+
+/** How long closing a dead port may take before the link is treated as closed anyway. */
+const CLOSE_TIMEOUT_MS = 1000;
 
 interface Link {
   port: string;
@@ -64,7 +93,12 @@ export class BoardService implements BoardApi {
   private committed: { runId: string; q: QuantNetwork } | null = null;
   private lastError: string | null = null;
   private busy: string | null = null;
-  private readonly opts: Required<Omit<BoardServiceOptions, 'serialClient'>> & { serialClient: ClientOptions };
+  /** Bumped by every connect/disconnect/close and every new loss: a reconnect loop that sees another value stops. */
+  private reconnectGen = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The reconnect attempt under way: a user's connect waits for it so the two never hold the port at once. */
+  private reconnectAttempt: Promise<void> = Promise.resolve();
+  private readonly opts: Required<Omit<BoardServiceOptions, 'serialClient' | 'reconnect'>> & { serialClient: ClientOptions; reconnect: ReconnectOptions | null };
 
   constructor(
     private readonly ctx: LabContext,
@@ -76,6 +110,7 @@ export class BoardService implements BoardApi {
       heartbeatMs: opts.heartbeatMs ?? 1000,
       serialClient: opts.serialClient ?? { initialRtoMs: 100, maxRtoMs: 400, maxRetries: 4, runIdleMs: 200 },
       checkSamples: opts.checkSamples ?? CHECK_SAMPLES,
+      reconnect: opts.reconnect === false ? null : { ...DEFAULT_RECONNECT, ...opts.reconnect },
     };
   }
 
@@ -104,6 +139,8 @@ export class BoardService implements BoardApi {
     if (path.trim() === '') throw new ApiError('BAD_REQUEST', 'connectBoard: path is empty');
     this.claim('connecting');
     try {
+      this.cancelReconnect();
+      await this.reconnectAttempt;
       if (this.link) await this.dropLink(null);
       this.lastError = null;
       this.link = path === EMULATOR_PORT ? await this.openEmulator() : await this.openSerial(path);
@@ -146,22 +183,116 @@ export class BoardService implements BoardApi {
     return link;
   }
 
-  /** Ends the current link; `lost` (a reason) marks an unplug rather than a disconnect. */
+  /**
+   * Ends the current link; `lost` (a reason) marks an unplug rather than a disconnect, and starts
+   * reopening a serial port.
+   */
   private async dropLink(lost: string | null): Promise<void> {
     const link = this.link;
     if (!link) return;
     this.link = null;
+    // A connect or disconnect while the port closes below means the user has taken over.
+    const gen = this.reconnectGen;
+    const committed = this.committed;
     this.committed = null;
     link.stopHeartbeat();
     if (lost) {
       this.lastError = lost;
       this.emit('link', 0, 0, lost);
     }
-    await link.close().catch(() => {});
+    // A port in the serialport full-duplex hang may never call back: never wait on it unbounded.
+    await withTimeout(link.close().catch(() => {}), CLOSE_TIMEOUT_MS);
+    if (lost && gen === this.reconnectGen && link.port !== EMULATOR_PORT && this.opts.reconnect) this.startReconnect(link.port, lost, committed, this.opts.reconnect);
+  }
+
+  private cancelReconnect(): void {
+    this.reconnectGen++;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+
+  /**
+   * Reopens `port` with HELLO until it answers or `budgetMs` has passed. Each attempt is bounded
+   * (a missing port fails at open, a silent one after the HELLO retries), so the loop always ends.
+   */
+  private startReconnect(port: string, lost: string, committed: { runId: string; q: QuantNetwork } | null, o: ReconnectOptions): void {
+    this.cancelReconnect();
+    const gen = this.reconnectGen;
+    const t0 = Date.now();
+    let delay = o.initialDelayMs;
+    let attempt = 0;
+    const live = (): boolean => gen === this.reconnectGen && this.link === null;
+    const step = async (): Promise<void> => {
+      this.reconnectTimer = null;
+      if (!live()) return;
+      attempt++;
+      let why: string;
+      try {
+        const link = await this.openSerial(port);
+        const discard = async (): Promise<void> => {
+          link.stopHeartbeat();
+          await withTimeout(link.close().catch(() => {}), CLOSE_TIMEOUT_MS);
+        };
+        let still: { runId: string; q: QuantNetwork } | null;
+        try {
+          still = await this.stillCommitted(link, committed);
+        } catch (e) {
+          await discard();
+          throw e;
+        }
+        if (!live()) return await discard();
+        this.link = link;
+        this.committed = still;
+        this.lastError = null;
+        const kept = still ? `; run ${still.runId} is still committed` : committed ? `; run ${committed.runId} is no longer active on the board` : '';
+        this.emit('link', 1, 1, `reconnected to ${link.client.capabilities.boardId} on ${port} (attempt ${attempt})${kept}`);
+        return;
+      } catch (e) {
+        why = message(e);
+      }
+      if (!live()) return;
+      if (Date.now() - t0 + delay > o.budgetMs) {
+        this.lastError = `${lost}; gave up reconnecting after ${attempt} attempts in ${Math.round((Date.now() - t0) / 100) / 10} s (${why})`;
+        this.emit('link', 0, 0, this.lastError);
+        return;
+      }
+      this.lastError = `${lost}; reconnecting (attempt ${attempt} failed: ${why})`;
+      schedule();
+    };
+    const schedule = (): void => {
+      this.reconnectTimer = setTimeout(() => (this.reconnectAttempt = step()), delay);
+      delay = Math.min(delay * 2, o.maxDelayMs);
+    };
+    this.lastError = `${lost}; reconnecting`;
+    schedule();
+  }
+
+  /**
+   * The run committed before the loss, if the board's active bank still has exactly its image (the
+   * same board, powered through the unplug); null for a reset or different board. Link failures
+   * propagate so the attempt counts as failed.
+   */
+  private async stillCommitted(link: Link, committed: { runId: string; q: QuantNetwork } | null): Promise<{ runId: string; q: QuantNetwork } | null> {
+    if (!committed) return null;
+    let img;
+    try {
+      img = buildImage(committed.q, link.client.capabilities);
+    } catch {
+      return null; // a board with other limits cannot hold that image
+    }
+    try {
+      await link.client.verify(img, 'active');
+      return committed;
+    } catch (e) {
+      if (e instanceof BoardError && (e.code === 'BOARD_VERIFY' || e.code === 'BOARD_NAK')) return null;
+      throw e;
+    }
   }
 
   async disconnectBoard(): Promise<BoardState> {
     if (this.busy) throw new ApiError('CONFLICT', `the board is busy (${this.busy}); wait for it to finish`);
+    this.cancelReconnect();
+    await this.reconnectAttempt;
     await this.dropLink(null);
     this.lastError = null;
     return this.state();
@@ -259,6 +390,9 @@ export class BoardService implements BoardApi {
 
   /** Called when the lab service closes: drop the serial link or the emulator. */
   async close(): Promise<void> {
+    this.cancelReconnect();
+    // An attempt under way may be holding the port; it sees the cancel and lets go.
+    await this.reconnectAttempt;
     await this.dropLink(null);
   }
 
@@ -313,6 +447,16 @@ export function capabilitiesInfo(c: Capabilities): BoardCapabilitiesInfo {
     tickUs: c.tickNs / 1000,
     clockHz: c.clockHz,
   };
+}
+
+function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function message(e: unknown): string {

@@ -3,89 +3,50 @@
  * small trained-shape MNIST network, the in-process emulator, serial ports replaced by memory links
  * to an emulator that the test can unplug or silence.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, EMULATOR_PORT, type RunConfig, type RunEvent, type RunSummary } from '../../../core/api/contract';
+import { EMULATOR_PORT, type RunEvent } from '../../../core/api/contract';
 import { BoardEmulator } from '../../../core/board/emulator/boardEmulator';
 import type { Capabilities } from '../../../core/board/messages';
 import type { Transport } from '../../../core/board/transport';
 import { createMemoryPair } from '../../../core/board/transportMemory';
-import type { LabContext } from '../../../core/lab/context';
 import { BoardService, type BoardServiceOptions } from '../../../core/lab/board/service';
-import { RunStore } from '../../../core/lab/runStore';
-import { openWorkspace } from '../../../core/lab/workspace';
-import { buildNetwork } from '../../../core/snn/build';
-import { referenceKernels } from '../../../core/snn/kernels/reference';
-import { MODEL_SPEC_FORMAT, MODEL_SPEC_VERSION, type ModelSpec } from '../../../core/snn/spec';
+import { boardEvents, createBoardLab, rejects, type BoardLab } from './labFixture';
 
 const RUN = '20260101-000000-board-test-abcdef';
 const UNFINISHED = '20260101-000000-unfinished-abcdef';
-let root: string;
-let store: RunStore;
-const events: RunEvent[] = [];
+/** 784 -> 200 -> 10: about 157 KB of int8 weights, so an upload is still going when a test pulls the link. */
+const BIG = '20260101-000000-board-big-abcdef';
+let lab: BoardLab;
+let events: RunEvent[];
 const services: BoardService[] = [];
 
-const spec: ModelSpec = {
-  format: MODEL_SPEC_FORMAT, version: MODEL_SPEC_VERSION, name: 'board-mlp', input: [784], timesteps: 12, encoder: { type: 'poisson', gain: 1 },
-  layers: [
-    { type: 'dense', name: 'fc1', units: 40 },
-    { type: 'neuron', name: 'lif1', neuron: { model: 'lif', beta: 0.9, threshold: 1, reset: 'soft' } },
-    { type: 'dense', name: 'fc2', units: 10 },
-    { type: 'neuron', name: 'lif2', neuron: { model: 'lif', beta: 0.9, threshold: 1, reset: 'soft' } },
-  ],
-  decoder: { type: 'spikeCount' },
-};
-
-function addRun(id: string, withWeights: boolean): void {
-  const config: RunConfig = { preset: 'mnist-mlp', name: id, method: 'bptt', dataset: 'mnist', model: spec, settings: { epochs: 1, batchSize: 32, learningRate: 1e-3, timesteps: 12, seed: 1, trainLimit: 64, testLimit: 64 } };
-  const now = new Date().toISOString();
-  const summary: RunSummary = { id, name: id, preset: 'mnist-mlp', method: 'bptt', dataset: 'mnist', status: withWeights ? 'completed' : 'running', createdAt: now, updatedAt: now, epochsDone: withWeights ? 1 : 0, epochs: 1, bestTestAccuracy: null, lastCheckpoint: null, error: null };
-  store.create(summary, config);
-  if (!withWeights) return;
-  // Random weights scaled up so both layers fire on Poisson MNIST input.
-  const net = buildNetwork(spec, { kernels: referenceKernels, seed: 3 });
-  for (const p of net.params()) if (p.name.endsWith('.weight')) for (let i = 0; i < p.value.length; i++) p.value[i] *= 6;
-  writeFileSync(join(store.runDir(id), 'weights', 'final.safetensors'), net.saveWeights());
-}
-
-function ctx(): LabContext {
-  const ws = openWorkspace(root);
-  return {
-    workspace: ws,
-    store,
-    emit: (e) => events.push(e),
-    summary: (id) => {
-      if (!store.exists(id)) throw new ApiError('NOT_FOUND', `no run ${id}`);
-      return store.readStatus(id);
-    },
-  };
-}
-
 function service(opts: BoardServiceOptions = {}): BoardService {
-  const s = new BoardService(ctx(), { checkSamples: 20, ...opts });
+  const s = new BoardService(lab.ctx(), { checkSamples: 20, ...opts });
   services.push(s);
   return s;
 }
 
-async function rejects(p: Promise<unknown>, code: ApiError['code'], pattern: RegExp): Promise<void> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ApiError);
-  expect((err as ApiError).code).toBe(code);
-  expect((err as ApiError).message).toMatch(pattern);
-}
-
-/** A "serial port" that is a memory link to an emulator; `host` can be closed (unplug) or muted. */
-function fakePort(caps: Partial<Capabilities> = {}): { open: (path: string) => Promise<Transport>; unplug: () => void; mute: () => void; writes: () => number } {
+/**
+ * A "serial port" that is a memory link to an emulator. `unplug` closes the host side; with
+ * `{ gone: true }` the port also stays absent (open fails) until `replug`. With `keepBoard` the
+ * same emulator is re-attached on every open, as a board on its own power keeps its images across a
+ * cable pull; otherwise every open finds a fresh (reset) board.
+ */
+function fakePort(caps: Partial<Capabilities> = {}, keepBoard = false) {
   let host: Transport | null = null;
+  let board: BoardEmulator | null = null;
   let muted = false;
+  let gone = false;
   let writes = 0;
+  let opens = 0;
+  let unplugAt = -1;
   return {
-    open: async (path) => {
-      if (path !== '/dev/ttyFAKE0') throw new Error(`no such port ${path}`);
+    open: async (path: string): Promise<Transport> => {
+      if (path !== '/dev/ttyFAKE0' || gone) throw new Error(`no such port ${path}`);
+      opens++;
       const [h, b] = createMemoryPair();
-      new BoardEmulator(b, { caps });
+      if (keepBoard && board) board.attach(b);
+      else board = new BoardEmulator(b, { caps });
       host = {
         get closed() {
           return h.closed;
@@ -93,6 +54,7 @@ function fakePort(caps: Partial<Capabilities> = {}): { open: (path: string) => P
         write: (bytes) => {
           writes++;
           if (!muted) h.write(bytes);
+          if (writes === unplugAt) void h.close();
         },
         onData: (cb) => h.onData(cb),
         onClose: (cb) => h.onClose(cb),
@@ -100,20 +62,40 @@ function fakePort(caps: Partial<Capabilities> = {}): { open: (path: string) => P
       };
       return host;
     },
-    unplug: () => void host?.close(),
+    unplug: (o: { gone?: boolean } = {}) => {
+      gone = o.gone ?? false;
+      void host?.close();
+    },
+    replug: () => {
+      gone = false;
+    },
+    /** Unplugs right after the host's `n`-th further write. */
+    unplugAfterWrites: (n: number) => {
+      unplugAt = writes + n;
+    },
     mute: () => {
       muted = true;
     },
     writes: () => writes,
+    opens: () => opens,
   };
 }
 
+async function until(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'spikelab-board-'));
-  store = new RunStore(openWorkspace(root).runsDir);
-  addRun(RUN, true);
-  addRun(UNFINISHED, false);
-  return () => rmSync(root, { recursive: true, force: true });
+  lab = createBoardLab();
+  events = lab.events;
+  lab.addRun(RUN, true);
+  lab.addRun(UNFINISHED, false);
+  lab.addRun(BIG, true, 200);
+  return () => lab.cleanup();
 });
 
 afterEach(async () => {
@@ -228,26 +210,19 @@ describe('BoardService on a smaller board', () => {
 describe('BoardService link loss', () => {
   it('an unplug mid-run fails the run, drops the link, sets lastError and emits a link event', async () => {
     const port = fakePort();
-    const s = service({ openPort: port.open });
+    // Without automatic reconnection, so that "later calls fail until the user reconnects" holds.
+    const s = service({ openPort: port.open, reconnect: false });
     await s.connectBoard('/dev/ttyFAKE0');
     await s.uploadToBoard(RUN);
     // Unplug once the run has started streaming input: after RUN and the first SPIKE_IN frames.
-    let armedAt = -1;
     const origEmit = events.push.bind(events);
     events.push = (...e: RunEvent[]) => {
-      for (const x of e) if (x.type === 'board' && x.phase === 'run' && x.done === 0) armedAt = port.writes();
+      for (const x of e) if (x.type === 'board' && x.phase === 'run' && x.done === 0) port.unplugAfterWrites(5);
       return origEmit(...e);
     };
-    const timer = setInterval(() => {
-      if (armedAt >= 0 && port.writes() >= armedAt + 5) {
-        clearInterval(timer);
-        port.unplug();
-      }
-    }, 0);
     try {
       await rejects(s.runOnBoard(RUN, 0), 'TRANSPORT', /lost/);
     } finally {
-      clearInterval(timer);
       events.push = origEmit;
     }
     const st = await s.getBoardState();
@@ -270,5 +245,109 @@ describe('BoardService link loss', () => {
     expect(st.connected).toBe(false);
     expect(st.lastError).toMatch(/lost/);
     expect(events.some((e) => e.type === 'board' && e.phase === 'link')).toBe(true);
+  });
+
+  it('reconnects with backoff once the port reappears; a board that kept its image keeps the committed run', async () => {
+    const port = fakePort({}, true);
+    const s = service({ openPort: port.open, reconnect: { initialDelayMs: 20, maxDelayMs: 80, budgetMs: 5000 } });
+    await s.connectBoard('/dev/ttyFAKE0');
+    await s.uploadToBoard(RUN);
+    events.length = 0;
+    port.unplug({ gone: true });
+    await until(async () => !(await s.getBoardState()).connected, 1000, 'the loss to be noticed');
+    expect((await s.getBoardState()).lastError).toMatch(/link to \/dev\/ttyFAKE0 lost/);
+    // While the port is gone: calls fail at once, attempts fail at open and back off.
+    const t0 = Date.now();
+    await rejects(s.runOnBoard(RUN, 0), 'TRANSPORT', /no board connected \(link to \/dev\/ttyFAKE0 lost.*reconnecting/);
+    expect(Date.now() - t0).toBeLessThan(100);
+    await new Promise((r) => setTimeout(r, 300));
+    const waiting = await s.getBoardState();
+    expect(waiting.connected).toBe(false);
+    expect(waiting.lastError).toMatch(/reconnecting \(attempt \d+ failed: cannot open \/dev\/ttyFAKE0/);
+    // 20, 40, 80, 80 ms ... : about 5 attempts in 300 ms, not one per tick.
+    const attempts = Number(/attempt (\d+)/.exec(waiting.lastError ?? '')?.[1]);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(7);
+    expect(port.opens()).toBe(1);
+
+    port.replug();
+    await until(async () => (await s.getBoardState()).connected, 2000, 'the reconnect');
+    const back = await s.getBoardState();
+    expect(back).toMatchObject({ connected: true, port: '/dev/ttyFAKE0', committedRunId: RUN, lastError: null });
+    expect(back.capabilities?.boardId).toBe('spikelab-emulator');
+    expect(boardEvents(events, 'link').map((e) => e.message)).toEqual([
+      expect.stringMatching(/lost/),
+      expect.stringMatching(/^reconnected to spikelab-emulator on \/dev\/ttyFAKE0 \(attempt \d+\); run .* is still committed$/),
+    ]);
+    const r = await s.runOnBoard(RUN, 1);
+    expect(r.matchesSoftware).toBe(true);
+  });
+
+  it('an unplug mid-upload never leaves a half-committed model: the old run stays active, a second upload verifies', async () => {
+    const port = fakePort({}, true);
+    const s = service({ openPort: port.open, reconnect: { initialDelayMs: 20, maxDelayMs: 80, budgetMs: 5000 } });
+    await s.connectBoard('/dev/ttyFAKE0');
+    await s.uploadToBoard(RUN);
+    const before = await s.runOnBoard(RUN, 2);
+    // Unplug at the first weight progress of the bigger model (the port comes straight back).
+    const origEmit = events.push.bind(events);
+    events.push = (...e: RunEvent[]) => {
+      for (const x of e) if (x.type === 'board' && x.phase === 'upload' && x.done > 0 && x.done < x.total) port.unplug();
+      return origEmit(...e);
+    };
+    try {
+      await rejects(s.uploadToBoard(BIG), 'TRANSPORT', /upload failed: the link to \/dev\/ttyFAKE0 was lost.*previously committed model/);
+    } finally {
+      events.push = origEmit;
+    }
+    expect((await s.getBoardState()).lastError).toMatch(/^link to \/dev\/ttyFAKE0 lost/);
+    await until(async () => (await s.getBoardState()).connected, 2000, 'the reconnect');
+    expect((await s.getBoardState()).committedRunId).toBe(RUN);
+    const again = await s.runOnBoard(RUN, 2);
+    expect(again.counts).toEqual(before.counts);
+    expect(again.matchesSoftware).toBe(true);
+    const up = await s.uploadToBoard(BIG);
+    expect(up).toMatchObject({ runId: BIG, verified: true, committed: true });
+    expect((await s.runOnBoard(BIG, 0)).matchesSoftware).toBe(true);
+  });
+
+  it('a board that comes back reset drops the committed run; a port that stays away ends the retries within the budget', async () => {
+    const reset = fakePort();
+    const s = service({ openPort: reset.open, reconnect: { initialDelayMs: 20, maxDelayMs: 40, budgetMs: 2000 } });
+    await s.connectBoard('/dev/ttyFAKE0');
+    await s.uploadToBoard(RUN);
+    reset.unplug();
+    await until(async () => (await s.getBoardState()).connected && reset.opens() === 2, 2000, 'the reconnect');
+    expect((await s.getBoardState()).committedRunId).toBeNull();
+    expect(boardEvents(events, 'link').pop()?.message).toMatch(/run .* is no longer active on the board/);
+    await rejects(s.runOnBoard(RUN, 0), 'CONFLICT', /no model is committed/);
+
+    const away = fakePort();
+    const t = service({ openPort: away.open, reconnect: { initialDelayMs: 20, maxDelayMs: 40, budgetMs: 250 } });
+    await t.connectBoard('/dev/ttyFAKE0');
+    events.length = 0;
+    away.unplug({ gone: true });
+    await until(async () => /gave up/.test((await t.getBoardState()).lastError ?? ''), 2000, 'giving up');
+    expect((await t.getBoardState()).lastError).toMatch(/^link to \/dev\/ttyFAKE0 lost.*; gave up reconnecting after \d+ attempts in 0\.\d s \(cannot open/);
+    expect(boardEvents(events, 'link').map((e) => /gave up/.test(e.message))).toEqual([false, true]);
+    away.replug();
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await t.getBoardState()).connected).toBe(false);
+    expect(away.opens()).toBe(1);
+    // The user's connect still works and clears the error.
+    expect(await t.connectBoard('/dev/ttyFAKE0')).toMatchObject({ connected: true, lastError: null });
+  });
+
+  it('disconnecting while reconnecting stops the retries', async () => {
+    const port = fakePort();
+    const s = service({ openPort: port.open, reconnect: { initialDelayMs: 20, maxDelayMs: 40, budgetMs: 5000 } });
+    await s.connectBoard('/dev/ttyFAKE0');
+    port.unplug({ gone: true });
+    await until(async () => !(await s.getBoardState()).connected, 1000, 'the loss');
+    expect(await s.disconnectBoard()).toMatchObject({ connected: false, lastError: null });
+    port.replug();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await s.getBoardState()).toMatchObject({ connected: false, lastError: null });
+    expect(port.opens()).toBe(1);
   });
 });

@@ -96,6 +96,18 @@ describe('conversion methods', () => {
     snn.loadWeights(r.weights);
   });
 
+  it('annSchedule anneals the ANN training: the last batch runs near zero learning rate', async () => {
+    const h = recordingHooks();
+    await createConversionTrainer('rate', { reportEvery: 1 })(runConfig('conversion', annMlp, { trainLimit: 500, testLimit: 100, timesteps: 4, batchSize: 50, epochs: 2, learningRate: 2e-3 }, { tGrid: [4], calibrationSamples: 50, annSchedule: 'cosine' }), h, null);
+    const lrs = h.metrics.filter((m) => m.kind === 'batch').map((m) => m.learningRate);
+    expect(lrs[0]).toBeCloseTo(2e-3, 6);
+    expect(lrs[lrs.length - 1]).toBeLessThan(2e-4);
+    // The default keeps the preset's constant rate.
+    const c = recordingHooks();
+    await createConversionTrainer('rate', { reportEvery: 1 })(runConfig('conversion', annMlp, { trainLimit: 500, testLimit: 100, timesteps: 4, batchSize: 50, epochs: 1, learningRate: 2e-3 }, { tGrid: [4], calibrationSamples: 50 }), c, null);
+    expect(new Set(c.metrics.filter((m) => m.kind === 'batch').map((m) => m.learningRate))).toEqual(new Set([2e-3]));
+  });
+
   it('threshold balancing and TTFS coding both classify well above chance; model-based is registered', async () => {
     const ttfs = await getTrainMethod('conversion-ttfs')(runConfig('conversion-ttfs', annMlp, { trainLimit: 2000, testLimit: 300, timesteps: 64, epochs: 2, learningRate: 2e-3 }, { normalisation: 'balance', tGrid: [16, 64], ttfsSteps: [2, 16], calibrationSamples: 200, balanceSteps: 16 }), recordingHooks(), null);
     const curve = (ttfs as unknown as { curve: Array<{ coding: string; timesteps: number; accuracy: number; spikesPerSample: number }> }).curve;

@@ -101,6 +101,21 @@ describe('Diehl & Cook (2015) network', () => {
     expect(resumed.finalTestAccuracy).toBe(full.finalTestAccuracy);
   });
 
+  it('decays the whole reference theta, offset included, so an idle neuron ends up below rest and fires without input', () => {
+    // Reference: fire at v > theta - 20 mV + v_thresh with theta starting at 20 mV. A network that
+    // instead starts theta at 0 with no offset has the same threshold at first but never sinks
+    // below v_thresh as theta decays, and stays silent here.
+    const blank = new Uint8Array(4);
+    const net = new DiehlCookNetwork({ nInput: 4, nExc: 3, tauTheta: 2000, maxRetries: 0, minSpikes: 0 }, 1);
+    expect(Array.from(net.theta)).toEqual([20, 20, 20]);
+    expect(Array.from(net.present(blank, true))).toEqual([0, 0, 0]);
+    expect(net.theta[0]).toBeCloseTo(20 * Math.exp(-500 / 2000), 4);
+    for (let k = 0; k < 30; k++) net.present(blank, true);
+    // theta ~ 0 now: threshold -72 mV lies below the -65 mV rest.
+    const counts = net.present(blank, false);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
   it('rejects images of the wrong size with a typed error', async () => {
     const net = new DiehlCookNetwork({ nExc: 4 }, 1);
     expect(() => net.present(new Uint8Array(10), false)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));

