@@ -96,7 +96,7 @@ export async function run(opts: { json: boolean; seconds?: number }): Promise<Be
   const ticks = poissonTicks(1000, 7);
   const seconds = opts.seconds ?? 2;
 
-  const mesh = (backend: MeshBackend): MeshEngine =>
+  const mesh = (backend: MeshBackend | 'auto'): MeshEngine =>
     new MeshEngine(networkConfig(q), img.neuron, img.weight, img.routes, { meshX: caps.meshX, meshY: caps.meshY, fifoDepth: caps.fifoDepth, lanes: 16, cyclesPerHop: 2, backend }, zeroCounters());
   log({ suite: SUITE, name: 'emulator-784x400-lif-poisson-reference', metric: 'synaptic events/s (Brian2 C++ figure)', value: REFERENCE_EVENTS_PER_S, unit: 'events/s' });
   const native = mesh('auto');

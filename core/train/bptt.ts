@@ -188,7 +188,7 @@ export function createBpttTrainer(deps: BpttDeps = {}): TrainMethod {
       // read the next epoch ahead while this one validates.
       const n = d.train.length;
       const worker = new DataWorker();
-      train = new EventBatchSource(d.index, d.train, { batchSize: s.batchSize, timesteps: s.timesteps, input: spec.input, orderOf: (e) => epochOrder(n, s.seed, e), shift: maxShift > 0 ? { max: maxShift, seed: s.seed } : undefined, log: hooks.log, worker });
+      train = new EventBatchSource(d.index, d.train, { batchSize: s.batchSize, timesteps: s.timesteps, input: spec.input, orderOf: (e) => epochOrder(n, s.seed, e), shift: maxShift > 0 ? { max: maxShift, seed: s.seed } : undefined, log: (m) => hooks.log(m), worker });
       test = new EventBatchSource(d.index, d.test, { batchSize: Math.max(s.batchSize, 64), timesteps: s.timesteps, input: spec.input, repeat: true, worker });
       const framed = new FrameInputNetwork(base);
       net = framed.net;

@@ -207,6 +207,10 @@ export class EventBatchSource {
     const h = createHash('sha256').update(JSON.stringify([o.batchSize, o.timesteps, [P, H, W], o.shift ?? null]));
     for (const s of samples) h.update(`${relative(index.root, s.file)}\t${s.label}\t${s.startUs ?? ''}\t${s.endUs ?? ''}\n`);
     this.fingerprint = h.digest('hex').slice(0, 16);
+    // Start on the first epoch (or pass) now: the worker starts up while the trainer builds its
+    // network. A resumed run's `restore` replaces this stream with one at its position.
+    if (o.orderOf) this.start(o.orderOf(0), 0, 0, true);
+    else if (o.repeat) this.start(null, 0, undefined, true);
   }
 
   /**

@@ -5,6 +5,7 @@
  * histories. The function must be self-contained: Playwright ships it to the page as source.
  */
 import type { MetricRecord, PresetSummary, RunEvent, RunSummary, SpikeLabApi, SpikeSnapshot } from '../../core/api/contract';
+import type { DomainApi } from '../../core/api/domainCalls';
 
 export interface MockOptions {
   /** Spikes per snapshot and raster shape. */
@@ -90,7 +91,14 @@ export function installMockApi(opts: MockOptions): void {
   };
 
   let counter = 0;
+  // The views these tests drive use only the run methods; the domain views are tested against the real host.
+  const DOMAIN_METHODS = ['getLayerCatalog', 'inspectModel', 'listModels', 'saveModel', 'loadModel', 'listMethods', 'measureCurve', 'listCurves', 'stdpWindow', 'inspectData', 'readEventWindow', 'previewFrames', 'listBoardPorts', 'connectBoard', 'disconnectBoard', 'getBoardState', 'checkBoardModel', 'uploadToBoard', 'runOnBoard', 'probeRun'];
+  const domain = Object.fromEntries(DOMAIN_METHODS.map((m) => [m, () => Promise.reject({ code: 'INTERNAL', message: `${m} is not available in the mock API` })])) as unknown as DomainApi;
   const api: SpikeLabApi = {
+    ...domain,
+    // The Train view asks for these on every load.
+    listMethods: async () => [{ name: 'bptt', title: 'BPTT (surrogate gradients)', family: 'spatio-temporal', description: 'Backprop through time.', references: [], options: [], presets: ['mnist-mlp'] }],
+    listCurves: async () => [],
     getAppInfo: async () => ({ version: '0.1.0', apiVersion: 1, backend: 'reference', backendNote: 'mock API', workspace: '/tmp/spikelab-mock', host: 'web' }),
     listPresets: async () => presets,
     listRuns: async () => [...runs.values()].map((r) => r.summary),

@@ -1,10 +1,12 @@
 /**
- * The first slice end to end, as a user would do it: the real web host and lab service (the
- * trainer runs in a worker), the built renderer in headless Chromium over WebSocket. Pick the
- * mnist-mlp preset, make the run small, Train, watch loss points and raster spikes arrive, Stop.
+ * The lab's main flow end to end, as a user would do it: the real web host and lab service (the
+ * trainer runs in a worker), the built renderer in headless Chromium over WebSocket. Build a model
+ * in the builder (the MLP seed net with a narrower hidden layer) and hand it to the Train view,
+ * make the run small, Train, watch loss points and raster spikes arrive, open the spike monitor
+ * and see the live raster and membrane traces, back on the dashboard pause, resume and stop.
  * Then a second, tiny run to completion, and the Runs view over the real backend: compare both,
- * export the first one's metrics as CSV, delete the second. Screenshots: test-results/slice.png
- * and slice-runs.png.
+ * export the first one's metrics as CSV, delete the second. Screenshots: test-results/slice.png,
+ * slice-monitor.png and slice-runs.png.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,14 +61,24 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
     await page.close();
 
     async function drive(): Promise<void> {
+      // Builder: the MLP seed net with 256 hidden units instead of 500, handed to the Train view.
+      await page.getByTestId('nav-builder').click();
+      await page.getByTestId('preset-model-select').selectOption('mnist-mlp-lif');
+      await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')?.textContent?.trim() === 'valid', undefined, { timeout: 15_000 });
+      await page.getByTestId('layer-layers[0]').getByTestId('field-units').fill('256');
+      await page.waitForFunction(() => document.querySelector('[data-testid="shape-layers[0]"]')?.textContent?.trim() === '256', undefined, { timeout: 15_000 });
+      await page.getByTestId('train-model').click();
+      await page.getByTestId('train-view').waitFor();
+
       const preset = page.getByTestId('preset-select');
       await preset.locator('option[value="mnist-mlp"]').waitFor({ state: 'attached', timeout: 15_000 });
       await preset.selectOption('mnist-mlp');
+      await page.getByTestId('builder-model').waitFor();
       await page.getByTestId('field-epochs').fill('1');
       await page.getByTestId('field-timesteps').fill('10');
       // Big enough to still be running after the first reports (~1k samples/s here), so Pause,
       // Resume and Stop act on a live run; small enough to finish fast if the machine is quicker.
-      await page.getByTestId('field-train-limit').fill('8192');
+      await page.getByTestId('field-train-limit').fill('30000');
       await page.getByTestId('field-test-limit').fill('500');
       expect(await page.getByTestId('train-button').isDisabled()).toBe(false);
       await page.getByTestId('train-button').click();
@@ -83,6 +95,20 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
       expect(points).toBeGreaterThan(0);
       expect(spikes).toBeGreaterThan(0);
       await page.screenshot({ path: resultPath('slice.png') });
+      const liveId = await page.locator('[data-testid="run-item"]').first().getAttribute('data-run-id');
+      // The run trains the builder's model, not the preset's.
+      const config = JSON.parse(readFileSync(join(workspace, 'runs', String(liveId), 'config.json'), 'utf8')) as { model: { layers: { units?: number }[] } };
+      expect(config.model.layers[0].units).toBe(256);
+
+      // Spike monitor, live: the running run's hidden raster and membrane traces.
+      await page.getByTestId('nav-monitor').click();
+      await page.getByTestId('monitor-view').waitFor();
+      await page.getByTestId('monitor-live').check();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="monitor-raster"]')?.getAttribute('data-spikes')) > 0, undefined, { timeout: 60_000, polling: 250 });
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="membrane-chart"]')?.getAttribute('data-traces')) > 0, undefined, { timeout: 60_000, polling: 250 });
+      await page.screenshot({ path: resultPath('slice-monitor.png') });
+      await page.getByTestId('nav-train').click();
+      await page.getByTestId('train-view').waitFor();
 
       const statusIs = (want: string[]): Promise<unknown> =>
         page.waitForFunction((w) => w.includes(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''), want, { timeout: 30_000 });

@@ -1,4 +1,5 @@
-import type { MetricRecord, RunSummary } from '../../../core/api/contract';
+import { ApiError, type MetricRecord, type RunSummary } from '../../../core/api/contract';
+import { domainCalls, type DomainApi } from '../../../core/api/domainCalls';
 
 export function metric(kind: MetricRecord['kind'], epoch: number, step: number, loss: number, extra: Partial<MetricRecord> = {}): MetricRecord {
   return {
@@ -33,4 +34,9 @@ export function summary(id: string, status: RunSummary['status'] = 'running', cr
     lastCheckpoint: null,
     error: null,
   };
+}
+
+/** The domain methods (models, methods, data, board, probe) for fakes that do not use them: each rejects, naming itself. */
+export function unusedDomainApi(): DomainApi {
+  return domainCalls((method) => Promise.reject(new ApiError('INTERNAL', `${method} is not used in this test`)));
 }

@@ -4,7 +4,7 @@ import { ApiError, type RunDetail, type RunEvent, type RunSummary, type SpikeLab
 import { provideApi } from '../../../renderer/src/api';
 import { useRunsStore } from '../../../renderer/src/stores/useRunsStore';
 import { useToastStore } from '../../../renderer/src/stores/useToastStore';
-import { metric, summary } from './fixtures';
+import { metric, summary, unusedDomainApi } from './fixtures';
 
 /** A scripted in-memory API: records calls, lets the test emit events and answer getRun. */
 function mockApi() {
@@ -14,6 +14,7 @@ function mockApi() {
   let startResult: RunSummary = summary('r1');
   let failStop: ApiError | null = null;
   const api: SpikeLabApi = {
+    ...unusedDomainApi(),
     getAppInfo: async () => ({ version: '0', apiVersion: 1, backend: 'reference', backendNote: null, workspace: '/tmp/ws', host: 'web' }),
     listPresets: async () => [],
     listRuns: async () => [summary('old', 'completed', '2025-01-01T00:00:00Z'), summary('new', 'completed', '2026-02-01T00:00:00Z')],
