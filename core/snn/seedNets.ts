@@ -53,19 +53,19 @@ export const SEED_NETS: readonly SeedNet[] = [
   },
   {
     title: 'MNIST 20C5-P2-50C5-P2-200FC-10FC LIF conv net',
-    description: 'The LeNet-style SNN benchmark: two 5x5 conv + max-pool stages, two dense layers, direct input.',
+    description: 'The LeNet-style SNN benchmark of the engine bench and the mnist-conv preset: two 5x5 conv + average-pool stages, two dense layers, Poisson input.',
     spec: spec(
       'mnist-conv-lif',
       [1, 28, 28],
       8,
-      { type: 'direct' },
+      { type: 'poisson', gain: 1 },
       [
         { type: 'conv2d', name: 'conv1', filters: 20, kernel: 5 },
         neuron('lif1'),
-        { type: 'maxpool', name: 'pool1', size: 2 },
+        { type: 'avgpool', name: 'pool1', size: 2 },
         { type: 'conv2d', name: 'conv2', filters: 50, kernel: 5 },
         neuron('lif2'),
-        { type: 'maxpool', name: 'pool2', size: 2 },
+        { type: 'avgpool', name: 'pool2', size: 2 },
         { type: 'flatten', name: 'flat' },
         { type: 'dense', name: 'fc1', units: 200 },
         neuron('lif3'),
