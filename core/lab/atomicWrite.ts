@@ -4,6 +4,7 @@
  * within one file system.
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open as openAsync, rename as renameAsync, unlink as unlinkAsync } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -40,6 +41,41 @@ export function atomicWriteFileSync(path: string, data: Uint8Array | string, opt
 
 export function atomicWriteJsonSync(path: string, value: unknown, opts: AtomicWriteOptions = {}): void {
   atomicWriteFileSync(path, `${JSON.stringify(value, null, 2)}\n`, opts);
+}
+
+/**
+ * The same protocol without blocking the calling thread: the writes and both fsyncs run on libuv's
+ * pool. The lab service writes status.json this way, because an fsync on a busy disk can take
+ * hundreds of milliseconds and the service's thread also serves the UI.
+ */
+export async function atomicWriteFile(path: string, data: Uint8Array | string): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await openAsync(temp, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlinkAsync(temp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    await renameAsync(temp, path);
+  } catch (err) {
+    await unlinkAsync(temp).catch(() => undefined);
+    throw err;
+  }
+  let dh;
+  try {
+    dh = await openAsync(dir, 'r');
+    await dh.sync();
+  } catch {
+    // as in fsyncDir: platforms or file systems without directory fsync still rename atomically
+  } finally {
+    await dh?.close();
+  }
 }
 
 /** Makes the rename itself durable; some platforms (Windows) cannot open directories, which is fine. */

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiError, type AccuracyCurve, type MetricRecord, type RunConfig, type RunStatus, type RunSummary } from '../api/contract';
 import type { CheckpointState } from '../train/types';
-import { atomicWriteFileSync, atomicWriteJsonSync, isAtomicTempName } from './atomicWrite';
+import { atomicWriteFile, atomicWriteFileSync, atomicWriteJsonSync, isAtomicTempName } from './atomicWrite';
 
 export const CHECKPOINT_FORMAT = 'spikelab.checkpoint';
 export const DEFAULT_KEEP_CHECKPOINTS = 3;
@@ -83,6 +83,11 @@ export class RunStore {
 
   readStatus(id: string): RunSummary {
     return this.readJson<RunSummary>(id, 'status.json');
+  }
+
+  /** Off-thread twin of writeStatus, for the service's thread (see LabService.persistStatus). */
+  writeStatusAsync(summary: RunSummary): Promise<void> {
+    return atomicWriteFile(join(this.runDir(summary.id), 'status.json'), `${JSON.stringify(summary, null, 2)}\n`);
   }
 
   writeStatus(summary: RunSummary): void {

@@ -79,6 +79,8 @@ export class LabService implements SpikeLabApi {
   private backendCache: BackendInfo | null = null;
   private closed = false;
   private readonly instance = randomBytes(6).toString('hex');
+  /** status.json writers, one per run: the newest summary wins, writes never overlap or reorder. */
+  private readonly statusWriters = new Map<string, { next: RunSummary | null; done: Promise<void> }>();
   /** Domain services (core/lab/<domain>/service.ts); the methods below delegate to them. */
   readonly models: ModelsService;
   readonly methods: MethodsService;
@@ -195,7 +197,7 @@ export class LabService implements SpikeLabApi {
     const act = this.active.get(id);
     if (run.status !== 'running' || !act?.job) throw new ApiError('CONFLICT', `run ${id} is ${run.status}; only a running run can be paused`);
     act.job.send({ type: 'pause' });
-    return this.update(id, { status: 'paused' });
+    return this.withStatusFlushed(this.update(id, { status: 'paused' }));
   }
 
   async resumeRun(runId: string): Promise<RunSummary> {
@@ -205,7 +207,7 @@ export class LabService implements SpikeLabApi {
     const act = this.active.get(id);
     if (run.status === 'paused' && act?.job) {
       act.job.send({ type: 'resume' });
-      return this.update(id, { status: 'running' });
+      return this.withStatusFlushed(this.update(id, { status: 'running' }));
     }
     if (run.status !== 'interrupted' && run.status !== 'stopped') {
       throw new ApiError('CONFLICT', `run ${id} is ${run.status}; only a paused, stopped or interrupted run can be resumed`);
@@ -217,6 +219,7 @@ export class LabService implements SpikeLabApi {
     this.queue.push(id);
     const s = this.update(id, { status: 'queued', error: null });
     this.schedule();
+    await this.statusFlushed(s.id);
     return this.summaryOf(s.id);
   }
 
@@ -227,13 +230,14 @@ export class LabService implements SpikeLabApi {
     if (run.status === 'queued' && act && !act.job) {
       this.queue.splice(this.queue.indexOf(id), 1);
       this.active.delete(id);
-      return this.update(id, { status: 'stopped' });
+      return this.withStatusFlushed(this.update(id, { status: 'stopped' }));
     }
     if ((run.status !== 'running' && run.status !== 'paused') || !act?.job) {
       throw new ApiError('CONFLICT', `run ${id} is ${run.status}; only a queued, running or paused run can be stopped`);
     }
     act.stopRequested = true;
     await act.job.stop(this.opts.stopGraceMs ?? 30_000);
+    await this.statusFlushed(id);
     return this.summaryOf(id);
   }
 
@@ -245,6 +249,8 @@ export class LabService implements SpikeLabApi {
     if (this.active.has(id) || run.status === 'queued' || run.status === 'running' || run.status === 'paused') {
       throw new ApiError('CONFLICT', `run ${id} is ${run.status}; stop it before deleting`);
     }
+    // A status write still in flight would otherwise race the removal of its folder.
+    await this.statusFlushed(id);
     this.store.delete(id);
     this.summaries.delete(id);
     return run;
@@ -284,6 +290,7 @@ export class LabService implements SpikeLabApi {
     const job = this.active.get(runId)?.job;
     if (!job) throw new ApiError('CONFLICT', `run ${runId} has no worker`);
     await job.kill();
+    await this.statusFlushed(runId);
   }
 
   /** Checkpoints and ends every active run (marked 'interrupted' so it can be resumed next time). */
@@ -301,6 +308,7 @@ export class LabService implements SpikeLabApi {
       stops.push(act.job.stop(this.opts.stopGraceMs ?? 30_000));
     }
     await Promise.all(stops);
+    await Promise.all([...this.statusWriters.values()].map((w) => w.done));
     await this.board.close();
     this.listeners.clear();
     LIVE_INSTANCES.delete(this.instance);
@@ -440,13 +448,46 @@ export class LabService implements SpikeLabApi {
   private update(id: string, patch: Partial<RunSummary>): RunSummary {
     const next: RunSummary = { ...this.summaryOf(id), ...patch, updatedAt: new Date().toISOString() };
     this.summaries.set(id, next);
-    try {
-      this.store.writeStatus(next);
-    } catch (err) {
-      this.log(id, `could not write status.json: ${describeOsError(err)}`);
-    }
+    this.persistStatus(next);
     this.emit({ type: 'status', run: next });
     return next;
+  }
+
+  /**
+   * Writes status.json without blocking this thread (it serves the UI; an fsync can take hundreds of
+   * ms on a busy disk). The in-memory summary is authoritative meanwhile; API calls that change a
+   * status resolve only once it is on disk (statusFlushed), so a caller that reads the folder next
+   * sees it. Summaries that arrive while a write is running coalesce into one more write.
+   */
+  private persistStatus(summary: RunSummary): void {
+    const slot = this.statusWriters.get(summary.id);
+    if (slot) {
+      slot.next = summary;
+      return;
+    }
+    const w: { next: RunSummary | null; done: Promise<void> } = { next: summary, done: Promise.resolve() };
+    this.statusWriters.set(summary.id, w);
+    w.done = (async () => {
+      while (w.next) {
+        const cur = w.next;
+        w.next = null;
+        try {
+          await this.store.writeStatusAsync(cur);
+        } catch (err) {
+          this.log(cur.id, `could not write status.json: ${describeOsError(err)}`);
+        }
+      }
+      this.statusWriters.delete(summary.id);
+    })();
+  }
+
+  private async statusFlushed(id: string): Promise<void> {
+    await this.statusWriters.get(id)?.done;
+  }
+
+  private async withStatusFlushed(s: RunSummary): Promise<RunSummary> {
+    await this.statusFlushed(s.id);
+    return s;
   }
 
   private log(id: string, message: string): void {

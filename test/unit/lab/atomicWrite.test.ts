@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { atomicWriteFileSync, atomicWriteJsonSync } from '../../../core/lab/atomicWrite';
+import { atomicWriteFile, atomicWriteFileSync, atomicWriteJsonSync } from '../../../core/lab/atomicWrite';
 import { tempDir } from './helpers';
 
 describe('atomicWriteFileSync', () => {
@@ -45,5 +45,25 @@ describe('atomicWriteFileSync', () => {
   it('fails with the OS error when the directory does not exist', () => {
     expect(() => atomicWriteFileSync(join(t.dir, 'nope', 'x'), 'x')).toThrow(/ENOENT/);
     expect(existsSync(join(t.dir, 'nope'))).toBe(false);
+  });
+});
+
+describe('atomicWriteFile (async)', () => {
+  const t = tempDir();
+  const dir = t.dir;
+  afterAll(() => t.cleanup());
+
+  it('replaces the file content and leaves no temp file', async () => {
+    const p = join(dir, 'status.json');
+    await atomicWriteFile(p, 'one');
+    await atomicWriteFile(p, 'two');
+    expect(readFileSync(p, 'utf8')).toBe('two');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('rejects with the OS error when the directory does not exist, creating nothing', async () => {
+    const missing = join(dir, 'gone', 'status.json');
+    await expect(atomicWriteFile(missing, 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(existsSync(join(dir, 'gone'))).toBe(false);
   });
 });
