@@ -31,7 +31,8 @@ import { MethodsService } from './methods/service';
 import { checkModelFits, checkRunOptions, requireMethod } from './methods/catalog';
 import { ModelsService } from './models/service';
 import { ProbeService } from './probe/service';
-import { defaultBackendInfo, defaultPresetsProvider, type BackendInfo, type PresetsProvider } from './engineProviders';
+import { defaultPresetsProvider, type BackendInfo, type PresetsProvider } from './engineProviders';
+import { runTask, setTaskWorkerEntry } from './tasks';
 import { TrainJob, resolveWorkerEntry, type JobOutcome, type WorkerEntry } from './jobs';
 import { packageVersion } from './packageRoot';
 import { DEFAULT_KEEP_CHECKPOINTS, RunStore, type RunOwner } from './runStore';
@@ -45,9 +46,12 @@ export interface LabServiceOptions {
   env?: NodeJS.ProcessEnv;
   host?: AppInfo['host'];
   presets?: PresetsProvider;
-  backendInfo?: () => BackendInfo;
+  /** Default: asked of a worker thread, so no host (Electron's main process in particular) loads the addon itself. */
+  backendInfo?: () => BackendInfo | Promise<BackendInfo>;
   /** Worker script; the Electron bundle passes out/node/core/lab/trainWorker.js. */
   workerEntry?: string | null;
+  /** Task worker script (core/lab/tasks.ts); the Electron bundle passes out/node/core/lab/taskWorker.js. */
+  taskWorkerEntry?: string | null;
   /** Module exporting getTrainMethod(name) for workers; default core/train/index. */
   methodModule?: string | null;
   /** Runs training at once; more are queued. Default 1: a run already uses every core it can get. */
@@ -69,7 +73,7 @@ export class LabService implements SpikeLabApi {
   readonly workspace: Workspace;
   readonly store: RunStore;
   private readonly presets: PresetsProvider;
-  private readonly backendInfo: () => BackendInfo;
+  private readonly backendInfo: () => BackendInfo | Promise<BackendInfo>;
   private readonly entry: WorkerEntry;
   private readonly limits: StreamLimits;
   private readonly listeners = new Set<(e: RunEvent) => void>();
@@ -103,8 +107,9 @@ export class LabService implements SpikeLabApi {
     this.board = new BoardService(ctx);
     this.probe = new ProbeService(ctx);
     this.presets = opts.presets ?? defaultPresetsProvider();
-    this.backendInfo = opts.backendInfo ?? defaultBackendInfo;
+    this.backendInfo = opts.backendInfo ?? (() => runTask<BackendInfo>('engine', 'kernelBackend', null));
     this.entry = resolveWorkerEntry(opts.workerEntry);
+    if (opts.taskWorkerEntry) setTaskWorkerEntry(opts.taskWorkerEntry);
     this.limits = { ...DEFAULT_STREAM_LIMITS, ...opts.limits };
     // No worker outlives its process: whatever was active under a dead owner was interrupted.
     this.store.markInterrupted(isOwnerAlive);
@@ -114,7 +119,7 @@ export class LabService implements SpikeLabApi {
   async getAppInfo(): Promise<AppInfo> {
     if (!this.backendCache) {
       try {
-        this.backendCache = this.backendInfo();
+        this.backendCache = await this.backendInfo();
       } catch (err) {
         this.backendCache = { backend: 'reference', note: `kernel backend could not be queried: ${describeOsError(err)}` };
       }

@@ -19,6 +19,7 @@ export const TASK_MODULES = {
   data: 'data/tasks',
   board: 'board/tasks',
   models: 'models/tasks',
+  engine: 'engineTasks',
 } as const;
 
 export type TaskModule = keyof typeof TASK_MODULES;
@@ -41,7 +42,18 @@ export interface TaskOptions {
   maxOldGenerationSizeMb?: number;
 }
 
+let explicitEntry: string | null = null;
+
+/**
+ * Bundled hosts (Electron's main process is one file in out/main) have no taskWorker.js beside this
+ * module; they name the compiled one (out/node/core/lab/taskWorker.js) here once at start.
+ */
+export function setTaskWorkerEntry(filename: string | null): void {
+  explicitEntry = filename;
+}
+
 function entry(): { filename: string; execArgv: string[] } {
+  if (explicitEntry) return { filename: explicitEntry, execArgv: explicitEntry.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [] };
   const js = join(__dirname, 'taskWorker.js');
   if (__filename.endsWith('.js') && existsSync(js)) return { filename: js, execArgv: [] };
   return { filename: join(__dirname, 'taskWorker.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };

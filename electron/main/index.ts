@@ -34,7 +34,7 @@ function createWindow(): BrowserWindow {
 }
 
 void app.whenReady().then(() => {
-  service = createLabService({ host: 'electron', workerEntry: join(__dirname, '../node/core/lab/trainWorker.js') });
+  service = createLabService({ host: 'electron', workerEntry: join(__dirname, '../node/core/lab/trainWorker.js'), taskWorkerEntry: join(__dirname, '../node/core/lab/taskWorker.js') });
   registerIpcHandlers(ipcMain, service, {
     isTrustedUrl: createTrustedUrlCheck({ rendererDir, devServerUrl }),
     targets: () => (window && !window.isDestroyed() ? [window.webContents] : []),
