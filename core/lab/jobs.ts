@@ -3,7 +3,7 @@
  * receives already rate-limited events (see trainSession.ts), so the service's thread never trains.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerInit, WorkerResult } from './workerProtocol';
 
@@ -45,7 +45,9 @@ export class TrainJob {
   private readonly exited: Promise<JobOutcome>;
 
   constructor(init: WorkerInit, entry: WorkerEntry, events: JobEvents) {
-    this.worker = new Worker(entry.filename, { workerData: init, execArgv: entry.execArgv });
+    // Event-data frame caches of lab runs live in the workspace (cache/frames) unless the user chose a place.
+    const env = { ...process.env, SPIKELAB_FRAME_CACHE: process.env.SPIKELAB_FRAME_CACHE ?? join(dirname(init.runsDir), 'cache', 'frames') };
+    this.worker = new Worker(entry.filename, { workerData: init, execArgv: entry.execArgv, env });
     this.exited = new Promise<JobOutcome>((resolve) => {
       this.worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'done') this.settle({ kind: 'done', result: msg.result });
