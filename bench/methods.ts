@@ -52,15 +52,19 @@ const PLAN: Record<BenchName, Plan> = {
   'conversion-rate': { preset: 'mnist-conv-conversion', method: 'conversion', settings: { ...ANN, timesteps: 32 }, options: { annSchedule: 'cosine', normalisation: 'data', percentile: 99.9 }, target: '>= 99.3 % at T <= 32; within 0.1 % of the ANN at T = 128' },
   // The rate curve is conversion-rate's row; here only the deployed T, to spend the time on TTFS.
   'conversion-ttfs': { preset: 'mnist-conv-ttfs', method: 'conversion-ttfs', settings: { ...ANN }, options: { annSchedule: 'cosine', tGrid: [32] }, target: '(none in the issue)' },
+  // ASF, BPTT and ADM: the preset's optimiser, T and learning rate with a 30-epoch budget; not yet
+  // checked against the papers' schedules (no full run of these in this round).
   asf: { preset: 'mnist-conv-asf', method: 'asf', settings: { epochs: 30 }, options: {}, target: '>= 99.6 %' },
   bptt: { preset: 'mnist-conv', method: 'bptt', settings: { epochs: 30 }, options: { schedule: 'cosine' }, target: '>= 99.5 %' },
   adm: { preset: 'mnist-conv-adm', method: 'adm', settings: { epochs: 30 }, options: {}, target: '>= 99.3 %' },
   // S4NN (Kheradpisheh & Masquelier 2020, Sec. 3.1 and the authors' code): t_max = 256, gamma = 3,
-  // per-image SGD at 0.2 for threshold 100 (0.002 for the preset's threshold 1), weights
-  // U(0, 5) and U(0, 48) for threshold 100, dead hidden neurons re-drawn after each epoch. The
-  // batch of 100 only spaces metrics: online updates happen per image.
-  'single-spike': { preset: 'mnist-s4nn', method: 'single-spike', settings: { epochs: 30, timesteps: 256, batchSize: 100, learningRate: 0.002 }, options: { optimizer: 'online', init: 'uniform', initMax: [0.05, 0.48], deadReset: 0.001, silentPenalty: 0 }, target: '>= 97.5 %' },
-  // DIET-SNN (Rathi & Roy 2020): converted ANN, then BPTT at T = 5.
+  // per-image SGD, weights U(0, 5) and U(0, 48) for threshold 100, dead hidden neurons re-drawn
+  // after each epoch. The paper's rate, 0.2 for threshold 100, is 0.002 here (threshold 1); 0.01
+  // decayed by 0.9 per epoch learns faster (10k images, 1 epoch: 83.2 % against 75.3 %, measured).
+  // The batch of 100 only spaces metrics: updates happen per image.
+  'single-spike': { preset: 'mnist-s4nn', method: 'single-spike', settings: { epochs: 30, timesteps: 256, batchSize: 100, learningRate: 0.01 }, options: { optimizer: 'online', init: 'uniform', initMax: [0.05, 0.48], lrDecay: 0.9, deadReset: 0.001, silentPenalty: 0 }, target: '>= 97.5 %' },
+  // DIET-SNN (Rathi & Roy 2020): converted ANN, then BPTT at T = 5; the 10 fine-tuning epochs are a
+  // budget, not the paper's schedule.
   hybrid: { preset: 'mnist-conv-hybrid', method: 'hybrid', settings: { epochs: 10, timesteps: 5 }, options: { annEpochs: ANN.epochs }, target: '>= 99.3 % at T <= 5' },
 };
 

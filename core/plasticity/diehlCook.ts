@@ -62,6 +62,17 @@ export interface DiehlCookParams {
    * neurons after 10 000 images, 74.3 % exact against 54.4 % Euler (docs/plasticity.md, Measured).
    */
   conductanceDecay: 'euler' | 'exact';
+  /**
+   * Membrane step. Forward Euler (the reference's) is unstable once dt/tau·(1 + g_e + g_i) exceeds
+   * 2, i.e. once about 24 inhibitory neurons fire in one step (g_i ≈ 17 each); with 400 neurons
+   * whose thresholds had all decayed alike, Euler training blew up between 1 000 and 2 000 images
+   * (677 excitatory spikes per image, θ of every neuron at 72 mV). 'exponential' integrates each
+   * step exactly for the step's conductances, so v always relaxes toward its reversal mix.
+   * 'guarded' (default) keeps Euler while it cannot overshoot (dt/tau·(1 + g_e + g_i) ≤ 1) and
+   * takes the exact step beyond: the everywhere-exact step cost 5.5 points on the 100-neuron
+   * bench (71.03 % against 76.50 % with Euler, one seed each).
+   */
+  membraneUpdate: 'euler' | 'exponential' | 'guarded';
   eInhE: number;
   eInhI: number;
   wExcInh: number;
@@ -110,6 +121,7 @@ export const DIEHL_COOK_DEFAULTS: DiehlCookParams = {
   tauGe: 1,
   tauGi: 2,
   conductanceDecay: 'exact',
+  membraneUpdate: 'guarded',
   eInhE: -100,
   eInhI: -85,
   wExcInh: 10.4,
@@ -256,6 +268,8 @@ export class DiehlCookNetwork {
     const dP2 = Math.exp(-dt / p.tauPost2);
     const kE = dt / p.tauE;
     const kI = dt / p.tauI;
+    // Step factor limit above which the exact step replaces Euler (Infinity: never, 0: always).
+    const expoAbove = p.membraneUpdate === 'exponential' ? 0 : p.membraneUpdate === 'guarded' ? 1 : Infinity;
     const refrE = Math.round(p.refracE / dt);
     const lockE = Math.round(p.thresholdLockMs / dt);
     const refrIn = Math.round(p.refracI / dt);
@@ -306,7 +320,13 @@ export class DiehlCookNetwork {
           refr[j]--;
         } else {
           const vj = v[j];
-          v[j] = vj + kE * (vRestE - vj - ge[j] * vj + gi[j] * (eInhE - vj));
+          const g = 1 + ge[j] + gi[j];
+          if (kE * g > expoAbove) {
+            const vInf = (vRestE + gi[j] * eInhE) / g;
+            v[j] = vInf + (vj - vInf) * Math.exp(-kE * g);
+          } else {
+            v[j] = vj + kE * (vRestE - vj - ge[j] * vj + gi[j] * (eInhE - vj));
+          }
           if (lock[j] === 0 && v[j] > vThreshE + theta[j]) {
             v[j] = vResetE;
             refr[j] = refrE;
@@ -349,7 +369,13 @@ export class DiehlCookNetwork {
           refrI[j]--;
         } else {
           const vj = vI[j];
-          vI[j] = vj + kI * (vRestI - vj - geI[j] * vj + giI[j] * (eInhI - vj));
+          const g = 1 + geI[j] + giI[j];
+          if (kI * g > expoAbove) {
+            const vInf = (vRestI + giI[j] * eInhI) / g;
+            vI[j] = vInf + (vj - vInf) * Math.exp(-kI * g);
+          } else {
+            vI[j] = vj + kI * (vRestI - vj - geI[j] * vj + giI[j] * (eInhI - vj));
+          }
           if (vI[j] > vThreshI) {
             vI[j] = vResetI;
             refrI[j] = refrIn;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRecord, RunConfig, SpikeSnapshot } from '../../../core/api/contract';
 import { loadMnist } from '../../../core/data/mnist';
-import { assignLabels, DiehlCookNetwork, predictLabel } from '../../../core/plasticity/diehlCook';
+import { assignLabels, DiehlCookNetwork, predictLabel, type DiehlCookParams } from '../../../core/plasticity/diehlCook';
 import { createDiehlCookTrainer } from '../../../core/plasticity/diehlCookMethod';
 import { PoissonEvents } from '../../../core/plasticity/poissonEvents';
 import { getTrainMethod } from '../../../core/train/index';
@@ -114,6 +114,29 @@ describe('Diehl & Cook (2015) network', () => {
     // theta ~ 0 now: threshold -72 mV lies below the -65 mV rest.
     const counts = net.present(blank, false);
     expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('keeps neurons without input silent under the inhibition of a synchronous volley', () => {
+    // 40 neurons share one strong input and fire in the same step; their 40 inhibitory partners
+    // put g_i ~ 660 on the 10 neurons that receive nothing. Forward Euler overshoots past E_inh and
+    // swings those membranes above threshold; they must only be pushed toward -100 mV.
+    const nA = 40;
+    const nB = 10;
+    const run = (over: Partial<DiehlCookParams>): [number, number] => {
+      const net = new DiehlCookNetwork({ nInput: 1, nExc: nA + nB, thetaInit: 0, thetaOffset: 0, maxRetries: 0, ...over }, 1);
+      for (let j = 0; j < nA; j++) net.w[j] = 30;
+      for (let j = nA; j < nA + nB; j++) net.w[j] = 0;
+      const c = net.present([255], false);
+      const sum = (a: Uint16Array): number => a.reduce((x, y) => x + y, 0);
+      return [sum(c.subarray(0, nA)), sum(c.subarray(nA))];
+    };
+    for (const membraneUpdate of [undefined, 'exponential'] as const) {
+      const [driven, idle] = run(membraneUpdate ? { membraneUpdate } : {});
+      expect(driven).toBeGreaterThan(nA);
+      expect(idle).toBe(0);
+    }
+    // The reference's plain Euler, still available, shows the failure the default avoids.
+    expect(run({ membraneUpdate: 'euler' })[1]).toBeGreaterThan(0);
   });
 
   it('rejects images of the wrong size with a typed error', async () => {
