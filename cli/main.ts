@@ -44,8 +44,9 @@ Usage:
   spikelab emulate --model M (--input FILE | --mnist-test-index N) [--json]
       Run one sample on the board emulator in-process (same output as board run).
       M: run id, run folder or model-spec JSON + .safetensors; FILE: {"ticks": T, "events": [[t, id], ...]}.
-  spikelab bench <suite> [--json]
-      Run benchmark suite bench/<suite>.
+  spikelab bench <suite> [--json] [suite options]
+      Run benchmark suite bench/<suite>; options after the name go to the suite, e.g.
+      spikelab bench methods --only conversion-rate --epochs 2 --json.
   spikelab help
       Show this help.
 

@@ -1,12 +1,13 @@
 /**
- * `spikelab bench <suite> [--json]`: runs bench/<suite>.js or .ts (through tsx) from the package.
- * A suite module exports run(opts: { json: boolean }): Promise<BenchResult[]>.
+ * `spikelab bench <suite> [--json] [suite options]`: runs bench/<suite>.js or .ts (through tsx) from
+ * the package. A suite module exports run(opts: { json: boolean; argv: string[] }): Promise<BenchResult[]>;
+ * options after the suite name other than --json (e.g. `--only asf --epochs 2`) are the suite's own.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { findPackageRoot } from '../../core/lab/packageRoot';
-import { UsageError, parseArgs } from '../args';
+import { UsageError } from '../args';
 import type { CliIo } from '../io';
 
 export interface BenchResult {
@@ -17,7 +18,7 @@ export interface BenchResult {
   unit: string;
 }
 
-type BenchModule = { run(opts: { json: boolean }): Promise<BenchResult[]> };
+type BenchModule = { run(opts: { json: boolean; argv: string[] }): Promise<BenchResult[]> };
 
 // Suites are found at run time by name, so they are loaded by path rather than imported.
 const loadModule = createRequire(__filename);
@@ -43,14 +44,17 @@ export function loadBench(path: string): BenchModule {
 }
 
 export async function benchCommand(argv: readonly string[], io: CliIo, root?: string): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, { json: 'boolean' } as const, 'bench');
-  if (positionals.length !== 1) throw new UsageError('bench: expected exactly one suite name, e.g. `spikelab bench gemm`');
-  const suite = positionals[0];
+  // The suite's own options are passed through untouched, so only --json and the name are read here.
+  const json = argv.includes('--json');
+  const rest = argv.filter((a) => a !== '--json');
+  const suite = rest[0];
+  if (suite === undefined || suite.startsWith('-')) throw new UsageError('bench: expected a suite name first, e.g. `spikelab bench engine --json` or `spikelab bench methods --only asf`');
+  const suiteArgs = rest.slice(1);
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(suite)) throw new UsageError(`bench: suite name must be letters, digits, '-' or '_', got ${JSON.stringify(suite)}`);
   const path = findBenchModule(suite, root);
   if (!path) throw new UsageError(`bench: no suite ${JSON.stringify(suite)} (looked for bench/${suite}.ts and .js)`);
-  const results = await loadBench(path).run({ json: flags.json === true });
-  if (flags.json) io.stdout.write(`${JSON.stringify(results)}\n`);
+  const results = await loadBench(path).run({ json, argv: suiteArgs });
+  if (json) io.stdout.write(`${JSON.stringify(results)}\n`);
   else for (const r of results) io.stdout.write(`${r.suite}/${r.name}  ${r.metric} = ${formatValue(r.value)} ${r.unit}\n`);
   return 0;
 }

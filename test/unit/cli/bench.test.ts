@@ -20,6 +20,15 @@ describe('spikelab bench', () => {
     ]);
   });
 
+  it('passes the suite its own options (everything but --json after the name)', async () => {
+    const c = captureIo();
+    expect(await benchCommand(['fake', '--only', 'sum', '--json'], c.io, fixtureRoot)).toBe(0);
+    expect(JSON.parse(c.out())).toEqual([{ suite: 'fake', name: 'sum', metric: 'value', value: 499500, unit: 'count' }]);
+    const d = captureIo();
+    expect(await main(['bench', '--json'], d.io)).toBe(2);
+    expect(d.err()).toContain('expected a suite name first');
+  });
+
   it('unknown or malformed suite names are usage errors (exit 2)', async () => {
     const c = captureIo();
     expect(await main(['bench', 'no-such-suite-xyz'], c.io)).toBe(2);
