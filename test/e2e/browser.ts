@@ -2,9 +2,10 @@
  * Shared set-up for the browser tests: where Chromium is, how to launch it here, and console-error
  * collection. playwright-core drives the system Chromium, so no browser download is needed.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic } from '../../host/web/staticFiles';
@@ -56,4 +57,37 @@ export async function serveRenderer(): Promise<{ base: string; close(): Promise<
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return { base, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A real web host on a fresh temp workspace plus a browser, for e2e tests against the real backend. */
+export interface RealLab {
+  host: import('../../host/web/server').WebHost;
+  browser: Browser;
+  workspace: string;
+  close(): Promise<void>;
+}
+
+export async function openRealLab(name: string): Promise<RealLab> {
+  const workspace = mkdtempSync(join(tmpdir(), `spikelab-e2e-${name}-`));
+  // Imported here so a missing host fails the suite that asked, not the collection of every test file.
+  const { startWebHost } = await import('../../host/web/server');
+  const host = await startWebHost({ port: 0, workspace });
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    await host.close();
+    rmSync(workspace, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    host,
+    browser,
+    workspace,
+    async close() {
+      await browser.close();
+      await host.close();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,13 +4,10 @@
  * a sample, play, pause, scrub, see lit pixels on the playback canvas, add a transform and see the
  * preview change. Screenshot: test-results/data.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED_DATA, NMNIST_SMALL, sharedPath } from '../unit/data/sharedData';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+import { browserSkipReason, collectErrors, openRealLab, type RealLab, resultPath } from './browser';
 
 const skip = browserSkipReason() ?? (HAS_SHARED_DATA ? null : 'the sample data folder /work/shared/data is absent');
 if (skip) console.warn(`[data.e2e] SKIPPED: ${skip}`);
@@ -29,22 +26,16 @@ async function canvasColours(page: Page, selector: string): Promise<number> {
 const attr = async (page: Page, testId: string, name: string): Promise<number> => Number(await page.getByTestId(testId).getAttribute(name));
 
 describe.skipIf(skip !== null)('data view: open a dataset, play a sample, preview transforms', () => {
-  let host: { url: string; close(): Promise<void> } | null = null;
+  let host: RealLab['host'] | null = null;
   let browser: Browser | null = null;
-  let workspace = '';
+  let lab: RealLab | null = null;
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'spikelab-e2e-data-'));
-    const { startWebHost } = await import('../../host/web/server');
-    host = await startWebHost({ port: 0, workspace });
-    browser = await launchBrowser();
+    lab = await openRealLab('data');
+    ({ host, browser } = lab);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('opens N-MNIST, plays, pauses, scrubs and previews', { timeout: 90_000 }, async () => {
     if (!host || !browser) throw new Error('set-up failed');

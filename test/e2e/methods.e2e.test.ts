@@ -4,33 +4,24 @@
  * and watch the rate and TTFS accuracy-vs-T curves drawn with the ANN line; then measure the final
  * weights from the chart and see the measured curves join them. Screenshot: test-results/methods.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+import { browserSkipReason, collectErrors, openRealLab, type RealLab, resultPath } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[methods.e2e] SKIPPED: ${skip}`);
 
 describe.skipIf(skip !== null)('methods: pick a method, set options, see accuracy against T', () => {
-  let host: { url: string; close(): Promise<void> } | null = null;
+  let host: RealLab['host'] | null = null;
   let browser: Browser | null = null;
-  let workspace = '';
+  let lab: RealLab | null = null;
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'spikelab-e2e-methods-'));
-    const { startWebHost } = await import('../../host/web/server');
-    host = await startWebHost({ port: 0, workspace });
-    browser = await launchBrowser();
+    lab = await openRealLab('methods');
+    ({ host, browser } = lab);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('converts with TTFS, draws rate and TTFS curves, refuses a bad option, measures', { timeout: 120_000 }, async () => {
     if (!host || !browser) throw new Error('set-up failed');

@@ -5,38 +5,24 @@
  * drawn; edit A+ and see the window change; stop the run. Then a pair-STDP run in the light theme
  * and its receptive-field grid. Screenshots: test-results/plasticity.png, plasticity-fields.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+import { browserSkipReason, collectErrors, openRealLab, type RealLab, resultPath } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[plasticity.e2e] SKIPPED: ${skip}`);
 
-interface Host {
-  url: string;
-  close(): Promise<void>;
-}
-
 describe.skipIf(skip !== null)('plasticity panel over the real backend', () => {
-  let host: Host | null = null;
+  let host: RealLab['host'] | null = null;
   let browser: Browser | null = null;
-  let workspace = '';
+  let lab: RealLab | null = null;
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'spikelab-e2e-plasticity-'));
-    const { startWebHost } = await import('../../host/web/server');
-    host = await startWebHost({ port: 0, workspace });
-    browser = await launchBrowser();
+    lab = await openRealLab('plasticity');
+    ({ host, browser } = lab);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('trains a Tempotron from the UI and draws its voltage trace and the STDP window', { timeout: 120_000 }, async () => {
     if (!host || !browser) throw new Error('set-up failed');
