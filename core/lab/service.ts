@@ -139,7 +139,9 @@ export class LabService implements SpikeLabApi {
   }
 
   async listRuns(): Promise<RunSummary[]> {
-    return this.store.list();
+    // A status.json still being written is older than the summary in memory; that one is what the
+    // run events already announced, so the list must not contradict them.
+    return this.store.list().map((s) => (this.statusWriters.has(s.id) ? (this.summaries.get(s.id) ?? s) : s));
   }
 
   async getRun(runId: string): Promise<RunDetail> {

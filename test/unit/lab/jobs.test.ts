@@ -44,6 +44,19 @@ describe('training jobs in worker threads', () => {
     expect(events.filter((e) => e.type === 'metric' && e.metric.kind === 'epoch').length).toBe(2);
   });
 
+  it('listRuns agrees with a status event the moment it is emitted, before status.json is written', async () => {
+    const { svc } = service('list-race');
+    const seen: Promise<[string, string | undefined]>[] = [];
+    svc.onRunEvent((e) => {
+      if (e.type === 'status') seen.push(svc.listRuns().then((list) => [e.run.status, list.find((r) => r.id === e.run.id)?.status]));
+    });
+    const run = await svc.startRun({ preset: 'fake-fast', settings: { epochs: 1, trainLimit: 20, batchSize: 10 } });
+    await waitFor(() => svc.store.readStatus(run.id).status === 'completed', 20_000, 'completion');
+    const pairs = await Promise.all(seen);
+    expect(pairs.map(([s]) => s)).toContain('completed');
+    for (const [announced, listed] of pairs) expect(listed).toBe(announced);
+  });
+
   it('pauses, resumes and stops; stop checkpoints and resume continues from it', async () => {
     const { svc, events } = service('pause');
     const run = await svc.startRun({ preset: 'fake-slow', settings: { epochs: 3, trainLimit: 400, batchSize: 10 } });
