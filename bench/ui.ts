@@ -17,17 +17,14 @@
  * spikes and the live raster's 16 snapshots side by side exceed 100 000.
  * Needs `npx electron-vite build` (out/renderer) and /usr/bin/chromium.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import * as v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { chromium, type Page } from 'playwright-core';
 import type { ModelSpec } from '../core/snn/spec';
 import { getPreset } from '../core/train/presets';
-import { startWebHost } from '../host/web/server';
+import type { HostLoopReport, HostReply, HostRequest } from './uiHost';
 
 export interface BenchRow {
   suite: string;
@@ -46,12 +43,6 @@ function log(s: string): void {
   process.stderr.write(`${s}\n`);
 }
 
-function hostGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  const gc: unknown = runInNewContext('gc');
-  return typeof gc === 'function' ? (gc as () => void) : () => {};
-}
-
 /** Least-squares slope of y over x (per unit of x). */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
   const n = xs.length;
@@ -67,16 +58,40 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   return den > 0 ? num / den : 0;
 }
 
-/** Percent of the delay samples above `ms` (the histogram's percentiles, searched). */
-function shareOver(h: { percentile(p: number): number }, ms: number): number {
-  let lo = 0;
-  let hi = 100;
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    if (h.percentile(mid) / 1e6 > ms) hi = mid;
-    else lo = mid;
-  }
-  return 100 - hi;
+interface HostHandle {
+  child: ChildProcess;
+  call(req: DistributiveOmit<HostRequest, 'id'>): Promise<unknown>;
+}
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/** The host in its own process (bench/uiHost.ts); SPIKELAB_UI_HOST_PROFILE=DIR adds a CPU profile of it there. */
+function forkHost(): HostHandle {
+  const profile = process.env.SPIKELAB_UI_HOST_PROFILE;
+  const compiled = join(__dirname, 'uiHost.js');
+  const entry = existsSync(compiled) ? compiled : join(__dirname, 'uiHost.ts');
+  const execArgv = ['--expose-gc', ...(entry.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
+  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let next = 1;
+  child.on('message', (m: HostReply) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.ok) p?.resolve(m.value);
+    else p?.reject(new Error(`ui host: ${m.error}`));
+  });
+  child.on('exit', (code, signal) => {
+    for (const p of pending.values()) p.reject(new Error(`ui host exited (${signal ?? code})`));
+    pending.clear();
+  });
+  return {
+    child,
+    call: (req) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        child.send({ ...req, id });
+      }),
+  };
 }
 
 /** Idle event loop measuring its own delay until SIGTERM, then printing {max, p99} in ms. */
@@ -158,9 +173,9 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
     rows.push({ suite: 'ui', name, metric, value, unit });
     log(`ui/${name}  ${metric} = ${Number.isInteger(value) ? value : value.toFixed(2)} ${unit}`);
   };
-  const gc = hostGc();
   const workspace = mkdtempSync(join(tmpdir(), 'spikelab-ui-bench-'));
-  const host = await startWebHost({ port: 0, workspace, rendererDir: RENDERER_DIR });
+  const host = forkHost();
+  const url = (await host.call({ cmd: 'start', workspace, rendererDir: RENDERER_DIR })) as string;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -193,12 +208,12 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
       gcWindows.push([from, (await page.evaluate('performance.now()')) as number]);
       return h.usedSize / 2 ** 20;
     };
-    await page.goto(host.url);
+    await page.goto(url);
     await page.getByTestId('nav-monitor').click();
     await page.getByTestId('monitor-view').waitFor();
 
     const preset = getPreset('mnist-mlp');
-    const run = await host.service.startRun({
+    const run = { id: (await host.call({ cmd: 'startRun', request: {
       preset: 'mnist-mlp',
       name: 'ui bench',
       model: bigModel(),
@@ -206,7 +221,7 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
       // hidden layer near its initial (dense) firing: trained networks turn sparse within a minute,
       // which would measure a lighter raster. The per-batch compute does not depend on the rate.
       settings: { ...preset.summary.defaults, epochs: 1000, trainLimit: 10_000, testLimit: 500, timesteps: 25, batchSize: 32, learningRate: 1e-5 },
-    });
+    } })) as string };
     runId = run.id;
     await page.waitForFunction((id) => Array.from(document.querySelectorAll('[data-testid="monitor-run"] option')).some((o) => (o as HTMLOptionElement).value === id && o.textContent?.includes('running')), run.id);
     await page.getByTestId('monitor-live').check();
@@ -227,10 +242,7 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
     const control = spawn(process.execPath, ['-e', CONTROL_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
     let controlOut = '';
     control.stdout.on('data', (d: Buffer) => (controlOut += d.toString()));
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    // Busy share of the host loop: a mostly idle loop with a long max delay was starved of CPU, not blocked by its own work.
-    const elu0 = performance.eventLoopUtilization();
+    await host.call({ cmd: 'measure' });
     const frames = await measureFrames(page, FPS_WINDOW_MS);
     row('live-raster', 'spikes_on_screen_min', frames.spikes, 'spikes');
     row('live-raster', 'fps', frames.fps, 'fps');
@@ -241,11 +253,7 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
     const t0 = Date.now();
     const samples: { min: number; renderer: number; host: number }[] = [];
     const sample = async (): Promise<void> => {
-      // The forced GC would count as a host stall: the delay monitor pauses around it.
-      loop.disable();
-      gc();
-      loop.enable();
-      const s = { min: (Date.now() - t0) / 60_000, renderer: await rendererHeapMb(), host: process.memoryUsage().heapUsed / 2 ** 20 };
+      const s = { min: (Date.now() - t0) / 60_000, renderer: await rendererHeapMb(), host: (await host.call({ cmd: 'heap' })) as number };
       samples.push(s);
       log(`ui bench: ${s.min.toFixed(2)} min  renderer heap ${s.renderer.toFixed(1)} MB  host heap ${s.host.toFixed(1)} MB  spikes on screen ${await page.getByTestId('monitor-raster').getAttribute('data-spikes')}`);
     };
@@ -257,7 +265,7 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
       // fps now and then over the whole run, not only at the start.
       if (samples.length % 4 === 0) fpsLater.push((await measureFrames(page, 2000)).fps);
     }
-    loop.disable();
+    const hostLoop = (await host.call({ cmd: 'report' })) as HostLoopReport;
     const allTasks = (await page.evaluate('window.__longTasks')) as [number, number][];
     // Long animation frames with script attribution (Chromium 123+): whose code made the long tasks.
     type Loaf = [number, number, number, [number, string, string, string][]];
@@ -272,24 +280,25 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
     for (const [k, v] of [...byScript.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) log(`  ${v.ms} ms in ${v.n} frames (max ${v.max} ms)  ${k}`);
     const scriptMax = Math.max(0, ...loafs.flatMap(([, , , sc]) => sc.map(([d]) => d)));
     const longTasks = allTasks.filter(([start, d]) => !gcWindows.some(([a, b]) => start < b && start + d > a)).map(([, d]) => d);
-    const detail = await host.service.getRun(run.id);
-    const lastBatch = [...detail.metrics].reverse().find((m) => m.kind === 'batch');
+    const samplesPerSecond = (await host.call({ cmd: 'lastBatchSamplesPerSecond', runId: run.id })) as number;
 
     if (fpsLater.length) row('live-raster', 'fps_min_later', Math.min(...fpsLater), 'fps');
     row('renderer', 'longtasks_over_50ms_incl_forced_gc', allTasks.length, 'count');
     row('renderer', 'longtasks_over_50ms', longTasks.length, 'count');
     row('renderer', 'longtask_max', longTasks.length ? Math.max(...longTasks) : 0, 'ms');
     row('renderer', 'longest_script_in_long_frames', scriptMax, 'ms');
-    row('host', 'event_loop_delay_max', loop.max / 1e6, 'ms');
-    row('host', 'event_loop_delay_p99', loop.percentile(99) / 1e6, 'ms');
-    row('host', 'event_loop_delay_over_50ms_share', shareOver(loop, 50), '%');
+    row('host', 'event_loop_delay_max', hostLoop.maxMs, 'ms');
+    row('host', 'event_loop_delay_p99', hostLoop.p99Ms, 'ms');
+    row('host', 'event_loop_delay_over_50ms_share', hostLoop.over50Share, '%');
+    log(`ui bench: longest host stalls (ms after the start of the measurement: ms late): ${hostLoop.worst.map((w) => `${w.atMs}: ${w.ms}`).join(', ') || 'none over 20 ms'}`);
     const controlDone = new Promise<void>((r) => control.on('close', () => r()));
     control.kill('SIGTERM');
     await controlDone;
     const ctl = JSON.parse(controlOut.trim().split('\n').pop() || '{"max":0,"p99":0}') as { max: number; p99: number };
     row('control-idle-node', 'event_loop_delay_max', ctl.max, 'ms');
     row('control-idle-node', 'event_loop_delay_p99', ctl.p99, 'ms');
-    row('host', 'event_loop_utilization', performance.eventLoopUtilization(elu0).utilization * 100, '%');
+    // Busy share of the host loop: a mostly idle loop with a long max delay was starved of CPU, not blocked by its own work.
+    row('host', 'event_loop_utilization', hostLoop.utilization, '%');
     const half = samples.filter((s) => s.min >= minutes / 2);
     const first = samples[0];
     const last = samples[samples.length - 1];
@@ -300,13 +309,13 @@ export async function run(opts: { json: boolean; minutes?: number }): Promise<Be
     row('memory', 'host_heap_start', first.host, 'MB');
     row('memory', 'host_heap_end', last.host, 'MB');
     row('memory', 'host_heap_slope_2nd_half', slope(half.map((s) => s.min), half.map((s) => s.host)), 'MB/min');
-    row('training', 'samples_per_s', lastBatch?.samplesPerSecond ?? 0, 'samples/s');
+    row('training', 'samples_per_s', samplesPerSecond, 'samples/s');
     row('machine', 'load_avg_1min', loadavg()[0], 'processes');
     await page.close();
   } finally {
-    if (runId) await host.service.stopRun(runId).catch(() => undefined);
     await browser.close();
-    await host.close();
+    await host.call({ cmd: 'stop', runId }).catch((e: unknown) => log(`ui bench: host stop failed: ${String(e)}`));
+    host.child.disconnect();
     rmSync(workspace, { recursive: true, force: true });
   }
   if (!opts.json) for (const r of rows) process.stdout.write(`${r.suite}/${r.name}  ${r.metric} = ${r.value} ${r.unit}\n`);

@@ -2,10 +2,13 @@
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TASK_MODULES, type TaskInit, type TaskMessage } from './tasks';
+import { lowerThreadPriority } from './threadPriority';
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('taskWorker must run in a worker thread');
+  // Before any kernel loads: the pool and BLAS threads it starts inherit this priority.
+  lowerThreadPriority();
   const init = workerData as TaskInit;
   const post = (m: TaskMessage): void => port.postMessage(m);
   try {

@@ -4,12 +4,15 @@
  */
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from './threadPriority';
 import { TrainSession, loadTrainMethod } from './trainSession';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 function main(): void {
   const port = parentPort;
   if (!port) throw new Error('trainWorker must run in a worker thread');
+  // Before any kernel loads: the pool and BLAS threads it starts inherit this priority.
+  lowerThreadPriority();
   const init = workerData as WorkerInit;
   const post = (msg: FromWorker): void => port.postMessage(msg);
   const session = new TrainSession(init, post);
