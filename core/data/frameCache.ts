@@ -12,9 +12,14 @@
  * the dense size and let the loader scatter only the set cells into a batch.
  * Writes go to a temp file renamed into place, so a crash never leaves half a file under a valid
  * key; a file that fails validation is treated as a miss and rewritten.
+ *
+ * The folder is bounded: past `maxBytes` the least recently used files go (a hit refreshes a file's
+ * mtime), down to three quarters of the cap so that pruning is rare; temp files that a crashed
+ * writer left behind go too. Several processes may share a folder: a file pruned under a reader is
+ * only a miss.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Frames } from './transforms/toFrame';
@@ -66,11 +71,69 @@ export function defaultFrameCacheDir(env: NodeJS.ProcessEnv = process.env): stri
   return join(base, 'spikelab', 'frames');
 }
 
+/** Default cap of a frame cache folder: 60 000 N-MNIST samples at T = 10 take about 0.7 GB. */
+export const DEFAULT_FRAME_CACHE_MAX_BYTES = 4 * 2 ** 30;
+/** A temp file this old belongs to a writer that died (a write takes milliseconds). */
+const STALE_TMP_MS = 10 * 60_000;
+
+/** The cap from $SPIKELAB_FRAME_CACHE_MAX_MB, else the default; a bad value is an error naming it. */
+export function frameCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SPIKELAB_FRAME_CACHE_MAX_MB?.trim();
+  if (!raw) return DEFAULT_FRAME_CACHE_MAX_BYTES;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb <= 0) throw new Error(`SPIKELAB_FRAME_CACHE_MAX_MB must be a positive number of megabytes, got ${JSON.stringify(raw)}`);
+  return mb * 2 ** 20;
+}
+
 export class FrameCache {
   hits = 0;
   misses = 0;
-  constructor(readonly dir: string) {
+  evicted = 0;
+  /** Bytes in the folder as of the last prune plus what this instance wrote since. */
+  private bytes: number;
+  constructor(
+    readonly dir: string,
+    readonly maxBytes = frameCacheMaxBytes(),
+  ) {
     mkdirSync(dir, { recursive: true });
+    this.bytes = this.prune();
+  }
+
+  /**
+   * Deletes stale temp files and, while the folder holds more than `maxBytes`, the least recently
+   * used frames down to 3/4 of it. Returns the bytes left.
+   */
+  prune(now = Date.now()): number {
+    const files: { path: string; size: number; used: number }[] = [];
+    let total = 0;
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      try {
+        const st = statSync(path);
+        if (name.endsWith('.tmp')) {
+          if (now - st.mtimeMs > STALE_TMP_MS) unlinkSync(path);
+          else total += st.size;
+        } else if (name.endsWith('.slfr')) {
+          files.push({ path, size: st.size, used: st.mtimeMs });
+          total += st.size;
+        }
+      } catch {
+        // gone meanwhile (another process pruned or replaced it)
+      }
+    }
+    if (total <= this.maxBytes) return total;
+    files.sort((a, b) => a.used - b.used);
+    for (const f of files) {
+      if (total <= this.maxBytes * 0.75) break;
+      try {
+        unlinkSync(f.path);
+        total -= f.size;
+        this.evicted++;
+      } catch {
+        // already gone
+      }
+    }
+    return total;
   }
 
   /** Key of (file identity, transform). `transform` must be a JSON-able description. */
@@ -82,16 +145,19 @@ export class FrameCache {
 
   /** Cached frames in whichever layout they were stored; undefined on a miss or a damaged file. */
   getSparse(key: string): SparseFrames | Frames | undefined {
+    const path = join(this.dir, `${key}.slfr`);
     let buf: Buffer;
     try {
-      buf = readFileSync(join(this.dir, `${key}.slfr`));
+      buf = readFileSync(path);
     } catch {
       this.misses++;
       return undefined;
     }
     const frames = decode(buf);
-    if (frames) this.hits++;
-    else this.misses++;
+    if (frames) {
+      this.hits++;
+      this.touch(path);
+    } else this.misses++;
     return frames;
   }
 
@@ -123,8 +189,21 @@ export class FrameCache {
     }
     const target = join(this.dir, `${key}.slfr`);
     const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, Buffer.concat(parts));
+    const bytes = Buffer.concat(parts);
+    writeFileSync(tmp, bytes);
     renameSync(tmp, target);
+    this.bytes += bytes.length;
+    if (this.bytes > this.maxBytes) this.bytes = this.prune();
+  }
+
+  /** Marks a file as just used (mtime = now), which is what pruning orders by. */
+  private touch(path: string): void {
+    const now = new Date();
+    try {
+      utimesSync(path, now, now);
+    } catch {
+      // pruned by another process meanwhile: it is rewritten on its next miss
+    }
   }
 }
 
