@@ -111,8 +111,14 @@ export interface StdpWindow {
 export interface PlasticityApi {
   /** The STDP window (Δw against t_post − t_pre) of a rule at the given parameters, simulated. */
   stdpWindow(request: StdpWindowRequest): Promise<StdpWindow>;
+  /**
+   * The newest plasticity snapshot stored with a run (saved every few seconds, at each checkpoint,
+   * on pause and at the end), so a finished run still shows its receptive fields; null if it has none.
+   */
+  lastPlasticity(runId: string): Promise<PlasticitySnapshot | null>;
 }
 
 export const PLASTICITY_CHANNELS = {
   stdpWindow: 'plasticity:window',
+  lastPlasticity: 'plasticity:last',
 } as const satisfies Record<keyof PlasticityApi, string>;

@@ -26,6 +26,7 @@ export function domainCalls(call: DomainCall): DomainApi {
     measureCurve: (runId, request) => call('measureCurve', [runId, request]),
     listCurves: (runId) => call('listCurves', [runId]),
     stdpWindow: (request) => call('stdpWindow', [request]),
+    lastPlasticity: (runId) => call('lastPlasticity', [runId]),
     inspectData: (path, labels) => call('inspectData', [path, labels]),
     readEventWindow: (path, request) => call('readEventWindow', [path, request]),
     previewFrames: (path, request) => call('previewFrames', [path, request]),

@@ -6,13 +6,14 @@
  *   checkpoints/     ckpt-<epoch>-<step>.safetensors (+ .optim.safetensors) and a .json meta
  *   weights/         final.safetensors when a run completes
  *   curves/          <name>.json AccuracyCurve files (conversion methods, measured accuracy-vs-T)
+ *   plasticity.json  newest PlasticitySnapshot of a plasticity run (receptive fields, histogram, trace)
  * A checkpoint counts only once its meta exists: the meta is written last, so a crash mid-checkpoint
  * leaves the previous one as the newest complete checkpoint.
  */
 import { appendFileSync, existsSync, mkdirSync, openSync, closeSync, ftruncateSync, fstatSync, readSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ApiError, type AccuracyCurve, type MetricRecord, type RunConfig, type RunStatus, type RunSummary } from '../api/contract';
+import { ApiError, type AccuracyCurve, type MetricRecord, type PlasticitySnapshot, type RunConfig, type RunStatus, type RunSummary } from '../api/contract';
 import type { CheckpointState } from '../train/types';
 import { atomicWriteFile, atomicWriteFileSync, atomicWriteJsonSync, isAtomicTempName } from './atomicWrite';
 
@@ -307,6 +308,21 @@ export class RunStore {
     const name = curve.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'curve';
     atomicWriteJsonSync(join(dir, `${name}.json`), curve);
     return `curves/${name}.json`;
+  }
+
+  /** The run's newest plasticity snapshot (replaced atomically, so a crash leaves the previous one). */
+  writePlasticity(id: string, snapshot: PlasticitySnapshot): void {
+    atomicWriteJsonSync(join(this.runDir(id), 'plasticity.json'), snapshot);
+  }
+
+  readPlasticity(id: string): PlasticitySnapshot | null {
+    const file = join(this.runDir(id), 'plasticity.json');
+    if (!existsSync(file)) return null;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as PlasticitySnapshot;
+    } catch (err) {
+      throw new ApiError('INTERNAL', `run ${id}: plasticity.json is unreadable (${err instanceof Error ? err.message : String(err)})`);
+    }
   }
 
   /** Curves stored with the run, oldest first; unreadable files are skipped (a torn write leaves only a temp file). */

@@ -280,6 +280,7 @@ export class LabService implements SpikeLabApi {
   measureCurve: MethodsApi['measureCurve'] = (runId, request) => this.methods.measureCurve(runId, request);
   listCurves: MethodsApi['listCurves'] = (runId) => this.methods.listCurves(runId);
   stdpWindow: PlasticityApi['stdpWindow'] = (request) => this.methods.stdpWindow(request);
+  lastPlasticity: PlasticityApi['lastPlasticity'] = (runId) => this.methods.lastPlasticity(runId);
   inspectData: DataApi['inspectData'] = (path, labels) => this.data.inspectData(path, labels);
   readEventWindow: DataApi['readEventWindow'] = (path, request) => this.data.readEventWindow(path, request);
   previewFrames: DataApi['previewFrames'] = (path, request) => this.data.previewFrames(path, request);

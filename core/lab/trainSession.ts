@@ -14,6 +14,9 @@ import { Coalescer, capEvents } from './coalescer';
 import { RunStore } from './runStore';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
+/** How often the newest plasticity snapshot is written to the run folder while it streams. */
+export const PLASTICITY_SAVE_INTERVAL_MS = 10_000;
+
 export class TrainSession {
   readonly hooks: TrainHooks;
   private readonly store: RunStore;
@@ -24,6 +27,9 @@ export class TrainSession {
   private readonly batchMetric: Coalescer<MetricRecord>;
   private lastSpikesAt = Number.NEGATIVE_INFINITY;
   private lastPlasticityAt = Number.NEGATIVE_INFINITY;
+  /** Newest snapshot not yet on disk, and when one was last written (see savePlasticity). */
+  private unsavedPlasticity: PlasticitySnapshot | null = null;
+  private plasticitySavedAt = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
   private lastBatch: { epoch: number; step: number; stepsPerEpoch: number; samplesPerSecond: number | null } | null = null;
   private batchesSinceMetric = 0;
@@ -71,6 +77,7 @@ export class TrainSession {
         this.post({ type: 'log', message: `resuming from ${meta.name} (epoch ${meta.epoch}, step ${meta.step})` });
       }
       const result: TrainResult = await method(this.init.config, this.hooks, resume);
+      this.savePlasticity();
       this.progress.flush();
       this.batchMetric.flush();
       if (!result.stopped) this.store.writeFinalWeights(this.init.runId, result.weights);
@@ -84,6 +91,7 @@ export class TrainSession {
         },
       });
     } catch (err) {
+      this.savePlasticity();
       this.progress.cancel();
       this.batchMetric.cancel();
       this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -168,10 +176,31 @@ export class TrainSession {
     const t = this.now();
     if (t - this.lastPlasticityAt < this.init.limits.plasticityIntervalMs) return;
     this.lastPlasticityAt = t;
-    this.post({ type: 'plasticity', snapshot: { ...s, runId: this.init.runId } });
+    const snapshot = { ...s, runId: this.init.runId };
+    this.post({ type: 'plasticity', snapshot });
+    this.unsavedPlasticity = snapshot;
+    if (t - this.plasticitySavedAt >= PLASTICITY_SAVE_INTERVAL_MS) this.savePlasticity();
+  }
+
+  /**
+   * Stores the newest snapshot with the run, so the panel can show a finished or reopened run. Not
+   * every streamed one: Diehl & Cook's receptive fields are ~0.5 MB of JSON at 2 per second.
+   */
+  private savePlasticity(): void {
+    const s = this.unsavedPlasticity;
+    if (!s) return;
+    this.unsavedPlasticity = null;
+    this.plasticitySavedAt = this.now();
+    try {
+      this.store.writePlasticity(this.init.runId, s);
+    } catch (err) {
+      // A full disk costs the stored picture, not the run.
+      this.post({ type: 'log', message: `could not store the plasticity snapshot: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
 
   private async onCheckpoint(state: CheckpointState): Promise<void> {
+    this.savePlasticity();
     const meta = this.store.writeCheckpoint(this.init.runId, state);
     this.post({ type: 'checkpoint', file: meta.weights.file, epoch: meta.epoch, step: meta.step, bestTestAccuracy: meta.bestTestAccuracy });
   }
@@ -183,6 +212,7 @@ export class TrainSession {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.heartbeat();
     while (this.paused && !this.stopRequested) {
+      this.savePlasticity();
       this.progress.flush();
       this.batchMetric.flush();
       await new Promise<void>((resolve) => (this.wake = resolve));

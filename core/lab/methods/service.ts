@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../api/contract';
-import type { AccuracyCurve, CurveRequest, MethodInfo, MethodsApi, PlasticityApi, StdpWindow, StdpWindowRequest } from '../../api/contractMethods';
+import type { AccuracyCurve, CurveRequest, MethodInfo, MethodsApi, PlasticityApi, PlasticitySnapshot, StdpWindow, StdpWindowRequest } from '../../api/contractMethods';
 import { PlasticityError } from '../../plasticity/errors';
 import { simulateStdpWindow } from '../../plasticity/stdpWindow';
 import { MethodError } from '../../train/methodKit';
@@ -70,6 +70,11 @@ export class MethodsService implements MethodsApi, PlasticityApi {
   async listCurves(runId: string): Promise<AccuracyCurve[]> {
     this.ctx.summary(runId);
     return this.ctx.store.readCurves(runId);
+  }
+
+  async lastPlasticity(runId: string): Promise<PlasticitySnapshot | null> {
+    this.ctx.summary(runId);
+    return this.ctx.store.readPlasticity(runId);
   }
 
   /** A sweep is at most 2001 points of at most 1000 pairs of two synapse events: cheap enough for the service thread. */

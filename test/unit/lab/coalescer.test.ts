@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Coalescer, capEvents } from '../../../core/lab/coalescer';
-import { TrainSession } from '../../../core/lab/trainSession';
+import { PLASTICITY_SAVE_INTERVAL_MS, TrainSession } from '../../../core/lab/trainSession';
 import type { FromWorker } from '../../../core/lab/workerProtocol';
 import { DEFAULT_STREAM_LIMITS } from '../../../core/lab/workerProtocol';
 import { tempDir } from './helpers';
@@ -36,20 +36,25 @@ describe('Coalescer', () => {
   });
 });
 
+function makeRun(dir: string): RunStore {
+  const store = new RunStore(dir);
+  const now0 = new Date().toISOString();
+  store.create(
+    { id: 'r1', name: 'r', preset: 'p', method: 'm', dataset: 'd', status: 'running', createdAt: now0, updatedAt: now0, epochsDone: 0, epochs: 1, bestTestAccuracy: null, lastCheckpoint: null, error: null },
+    {
+      preset: 'p', name: 'r', method: 'm', dataset: 'd',
+      model: { format: MODEL_SPEC_FORMAT, version: 1, name: 'm', input: [1], timesteps: 1, encoder: { type: 'direct' }, layers: [], decoder: { type: 'rate' } },
+      settings: { epochs: 1, batchSize: 1, learningRate: 0.1, timesteps: 1, seed: 0, trainLimit: null, testLimit: null },
+    },
+  );
+  return store;
+}
+
 describe('TrainSession hooks (in-thread, fake clock)', () => {
   it('bounds messages per second and decimates batch records on disk', async () => {
     const t = tempDir();
     try {
-      const store = new RunStore(t.dir);
-      const now0 = new Date().toISOString();
-      store.create(
-        { id: 'r1', name: 'r', preset: 'p', method: 'm', dataset: 'd', status: 'running', createdAt: now0, updatedAt: now0, epochsDone: 0, epochs: 1, bestTestAccuracy: null, lastCheckpoint: null, error: null },
-        {
-          preset: 'p', name: 'r', method: 'm', dataset: 'd',
-          model: { format: MODEL_SPEC_FORMAT, version: 1, name: 'm', input: [1], timesteps: 1, encoder: { type: 'direct' }, layers: [], decoder: { type: 'rate' } },
-          settings: { epochs: 1, batchSize: 1, learningRate: 0.1, timesteps: 1, seed: 0, trainLimit: null, testLimit: null },
-        },
-      );
+      const store = makeRun(t.dir);
       let now = 0;
       const posted: FromWorker[] = [];
       const s = new TrainSession(
@@ -79,6 +84,40 @@ describe('TrainSession hooks (in-thread, fake clock)', () => {
       const onDisk = store.readMetrics('r1');
       expect(onDisk.filter((m) => m.kind === 'batch').length).toBe(101);
       expect(onDisk.filter((m) => m.kind === 'epoch').length).toBe(1);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('stores the newest plasticity snapshot every 10 s and when the run ends', async () => {
+    const t = tempDir();
+    try {
+      const store = makeRun(t.dir);
+      let now = 0;
+      const s = new TrainSession(
+        { runId: 'r1', runsDir: t.dir, config: store.readConfig('r1'), resumeFrom: null, methodModule: null, keepCheckpoints: 3, limits: DEFAULT_STREAM_LIMITS },
+        () => undefined,
+        () => now,
+      );
+      const snap = (step: number) => ({ epoch: 0, step, histogram: { layer: 'w', edges: [0, 1], counts: [step] } });
+      const stored = () => store.readPlasticity('r1')?.step ?? null;
+      expect(stored()).toBeNull();
+      s.hooks.plasticity(snap(0)); // the first one is written at once
+      expect(stored()).toBe(0);
+      for (let ms = 500; ms < PLASTICITY_SAVE_INTERVAL_MS; ms += 500) {
+        now = ms;
+        s.hooks.plasticity(snap(ms));
+      }
+      expect(stored()).toBe(0); // streamed, not yet written
+      now = PLASTICITY_SAVE_INTERVAL_MS;
+      s.hooks.plasticity(snap(now));
+      expect(stored()).toBe(PLASTICITY_SAVE_INTERVAL_MS);
+      now += 500;
+      s.hooks.plasticity(snap(now));
+      // The run ends 1 s later: the last streamed snapshot is what the finished run shows.
+      await s.run(async () => ({ stopped: false, epochsDone: 1, finalTestAccuracy: null, bestTestAccuracy: null, weights: { tensors: {} } as never }));
+      expect(stored()).toBe(PLASTICITY_SAVE_INTERVAL_MS + 500);
+      expect(store.readPlasticity('r1')).toMatchObject({ runId: 'r1', histogram: { counts: [PLASTICITY_SAVE_INTERVAL_MS + 500] } });
     } finally {
       t.cleanup();
     }

@@ -34,6 +34,10 @@ describe('plasticity presets in the lab service', () => {
     expect(snaps[0].trace?.targetSpikesMs).toHaveLength(1);
     const detail = await lab.getRun(run.id);
     expect(detail.metrics.filter((m) => m.kind === 'epoch')).toHaveLength(2);
+    // Stored with the run: the newest streamed snapshot survives for the panel of a finished run.
+    const stored = await lab.lastPlasticity(run.id);
+    expect(stored).toEqual(snaps[snaps.length - 1]);
+    await expect(lab.lastPlasticity('no-such-run')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('lists every rule with its preset, and answers stdpWindow', async () => {
