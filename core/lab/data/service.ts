@@ -1,17 +1,16 @@
 /**
  * Data domain of the lab service: inspect files and folders, event windows for playback, frame
  * previews. Recordings are parsed once and kept in a small cache (eventCache.ts) so scrubbing does
- * not re-read; files above SMALL_FILE_BYTES, folder summaries over many bytes and previews of large
- * recordings run in a task worker so the service thread stays responsive.
+ * not re-read; files above SMALL_FILE_BYTES, folder scans and previews of large recordings run in a
+ * task worker so the service thread stays responsive.
  */
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../api/contract';
-import type { DataApi, DataInspection, DataSampleRef, EventWindow, EventWindowRequest, FramePreview, FramePreviewRequest } from '../../api/contractData';
+import type { DataApi, DataInspection, EventWindow, EventWindowRequest, FramePreview, FramePreviewRequest } from '../../api/contractData';
 import { parseGestureLabels, type GestureLabel } from '../../data/events/aedat3';
 import { readEventFile } from '../../data/events/detect';
 import { lowerBound, sliceEvents, summarizeEvents, type EventRecording, type EventStream } from '../../data/events/types';
-import { classCounts, scanEventDataset } from '../../data/eventDatasets';
 import { DatasetError } from '../../data/idx';
 import { TransformError } from '../../data/transforms/toFrame';
 import type { LabContext } from '../context';
@@ -19,16 +18,12 @@ import { runTask } from '../tasks';
 import { EventCache } from './eventCache';
 import { eventWindow, framePreview } from './eventWindow';
 import { validatePreviewRequest, validateWindowRequest } from './requests';
-import { summarizeFiles, type FilesSummary, type PreviewArgs, type ReadEventsArgs, type SummarizeArgs } from './tasks';
+import { GRID_SAMPLES, type InspectFolderArgs, type PreviewArgs, type ReadEventsArgs } from './tasks';
 
 /** Parsed on the service thread at or below this size (an N-MNIST sample is 20 KB, parsed in ~50 us). */
 export const SMALL_FILE_BYTES = 2 << 20;
 /** Previews of recordings with more events than this run in a worker (transforms are O(events)). */
 const SMALL_PREVIEW_EVENTS = 300_000;
-/** Samples shown in the grid, and read for a folder's event totals. */
-const GRID_SAMPLES = 64;
-/** Folder totals over more bytes than this are computed in a worker. */
-const SMALL_SUMMARY_BYTES = 8 << 20;
 
 function statPath(path: string): Stats {
   try {
@@ -121,43 +116,9 @@ export class DataService implements DataApi {
     };
   }
 
+  /** A folder can hold 100 000 samples: scanning it is unbounded work, so it never runs on this thread. */
   private async inspectFolder(path: string, labels: string | null): Promise<DataInspection> {
-    const idx = scanEventDataset(path, labels ? { labels } : {});
-    const counts = classCounts(idx);
-    const refs: DataSampleRef[] = [];
-    const seen = new Map<string, number>();
-    for (const s of idx.samples.slice(0, GRID_SAMPLES)) {
-      const label = idx.classes[s.label] ?? String(s.label);
-      if (s.startUs === undefined) refs.push({ path: s.file, label });
-      else {
-        // A gesture sample is a slice of its recording: its index among that file's slices.
-        const k = seen.get(s.file) ?? 0;
-        seen.set(s.file, k + 1);
-        refs.push({ path: s.file, label, sample: k });
-      }
-    }
-    const files = [...new Set(refs.map((r) => r.path))];
-    const bytes = files.reduce((a, f) => a + statPath(f).size, 0);
-    const args: SummarizeArgs = { files };
-    const sum = bytes <= SMALL_SUMMARY_BYTES ? summarizeFiles(args) : await runTask<FilesSummary>('data', 'summarizeFiles', args);
-    return {
-      kind: 'folder',
-      path: idx.root,
-      format: idx.layout,
-      camera: sum.first?.camera ?? null,
-      width: sum.width,
-      height: sum.height,
-      events: sum.events,
-      durationUs: sum.longestUs,
-      firstTimestampUs: sum.first?.firstTimestampUs ?? 0,
-      lastTimestampUs: sum.first?.lastTimestampUs ?? 0,
-      polarityCounts: sum.polarityCounts,
-      label: null,
-      classes: Object.entries(counts).map(([label, count]) => ({ label, count })),
-      samples: idx.samples.length,
-      sampleList: refs,
-      inspected: files.length,
-    };
+    return runTask<DataInspection>('data', 'inspectFolder', { path, labels } satisfies InspectFolderArgs);
   }
 
   /** The recording of `path` (cached), or its labelled slice `sample`. */
