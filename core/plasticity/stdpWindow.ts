@@ -8,6 +8,7 @@
  * is not sampled, and with an odd count it is simulated with the pre spike first.
  */
 import { MethodError, parseOptions, type OptionTable } from '../train/methodKit';
+import { pairingDeltaW } from './pairing';
 import { PairStdpSynapses } from './pairStdp';
 import { TRIPLET_PARAMETER_SETS, tripletParams, TripletStdpSynapses, type TripletParameterSet } from './tripletStdp';
 
@@ -58,30 +59,6 @@ export function sweep(rangeMs: number, points: number): number[] {
   return Array.from({ length: points }, (_, k) => -rangeMs + (k + 0.5) * w);
 }
 
-interface OneSynapse {
-  readonly w: Float64Array;
-  preSpike(i: number, t: number): void;
-  postSpike(j: number, t: number): void;
-}
-
-function protocol(make: () => OneSynapse, dtMs: number, pairs: number, frequencyHz: number): number {
-  const syn = make();
-  const w0 = syn.w[0];
-  const period = 1000 / frequencyHz;
-  const events: Array<{ t: number; pre: boolean }> = [];
-  const offset = Math.abs(dtMs);
-  for (let n = 0; n < pairs; n++) {
-    const t0 = offset + n * period;
-    events.push({ t: t0, pre: true }, { t: t0 + dtMs, pre: false });
-  }
-  events.sort((a, b) => a.t - b.t);
-  for (const e of events) {
-    if (e.pre) syn.preSpike(0, e.t);
-    else syn.postSpike(0, e.t);
-  }
-  return syn.w[0] - w0;
-}
-
 /**
  * Δw against Δt for `rule` ('stdp-pair' or 'stdp-triplet') at the given options. Bad options throw
  * MethodError('METHOD_OPTIONS') naming the option; parameters the rule refuses throw PlasticityError.
@@ -95,7 +72,7 @@ export function simulateStdpWindow(rule: string, raw: Record<string, unknown>, s
     if (!(o.wMax > o.wMin)) throw new MethodError('METHOD_OPTIONS', `stdp-pair: wMax must exceed wMin, got wMin=${o.wMin}, wMax=${o.wMax}`);
     if (o.w0 < o.wMin || o.w0 > o.wMax) throw new MethodError('METHOD_OPTIONS', `stdp-pair: w0 must lie in [wMin, wMax], got ${o.w0}`);
     const params = { aPlus: o.aPlus, aMinus: o.aMinus, tauPlus: o.tauPlus, tauMinus: o.tauMinus, form: o.form as 'additive', mu: o.mu, pairing: o.pairing as 'nearest', wMin: o.wMin, wMax: o.wMax };
-    return { dtMs, dw: dtMs.map((dt) => protocol(() => new PairStdpSynapses(1, 1, params, o.w0), dt, o.pairs, o.frequencyHz)) };
+    return { dtMs, dw: dtMs.map((dt) => pairingDeltaW(new PairStdpSynapses(1, 1, params, o.w0), dt, o.pairs, o.frequencyHz)) };
   }
   if (rule === 'stdp-triplet') {
     const o = parseOptions(rule, TRIPLET_WINDOW_OPTIONS, raw);
@@ -108,7 +85,7 @@ export function simulateStdpWindow(rule: string, raw: Record<string, unknown>, s
       overrides[k] = o[k];
     }
     const p = tripletParams(set, overrides);
-    return { dtMs, dw: dtMs.map((dt) => protocol(() => new TripletStdpSynapses(1, 1, p, 0), dt, o.pairs, o.frequencyHz)) };
+    return { dtMs, dw: dtMs.map((dt) => pairingDeltaW(new TripletStdpSynapses(1, 1, p, 0), dt, o.pairs, o.frequencyHz)) };
   }
   throw new MethodError('METHOD_OPTIONS', `unknown STDP rule "${rule}"; available: stdp-pair, stdp-triplet`);
 }

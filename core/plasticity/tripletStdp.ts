@@ -14,6 +14,7 @@
  * dependence of Sjöström, Turrigiano & Nelson (2001) that pair STDP cannot.
  */
 import { PlasticityError, requireNonNegative, requirePositive } from './errors';
+import { pairingDeltaW } from './pairing';
 import { ExpTraces, type Pairing } from './traces';
 
 export interface TripletStdpParams {
@@ -111,18 +112,5 @@ export class TripletStdpSynapses {
  */
 export function pairingProtocol(p: TripletStdpParams, dtMs: number, frequencyHz: number, pairs = 60): number {
   requirePositive('frequencyHz', frequencyHz);
-  const syn = new TripletStdpSynapses(1, 1, p, 0);
-  const period = 1000 / frequencyHz;
-  const events: Array<{ t: number; pre: boolean }> = [];
-  const offset = Math.abs(dtMs);
-  for (let n = 0; n < pairs; n++) {
-    const t0 = offset + n * period;
-    events.push({ t: t0, pre: true }, { t: t0 + dtMs, pre: false });
-  }
-  events.sort((a, b) => a.t - b.t);
-  for (const e of events) {
-    if (e.pre) syn.preSpike(0, e.t);
-    else syn.postSpike(0, e.t);
-  }
-  return syn.w[0];
+  return pairingDeltaW(new TripletStdpSynapses(1, 1, p, 0), dtMs, pairs, frequencyHz);
 }
