@@ -228,10 +228,10 @@ describe('sessions: in-process board, heartbeat, unplug and resume', () => {
   });
 
   /**
-   * The board goes silent once it has answered RUN, so the host's second tick waits for credit
-   * that never comes. The STATUS it asks for times out; that must end the run, not loop on it.
+   * A board that answers RUN and then says nothing more (the host starves of credit), after which
+   * `afterSilence` may act on the board's end of the link. Resolves to the run's outcome and its duration.
    */
-  it('a board that falls silent mid-run while the host waits for credit fails the run with BOARD_TIMEOUT, never hangs', async () => {
+  async function runAgainstSilentBoard(clientOpts: { initialRtoMs: number; maxRtoMs: number; maxRetries: number }, afterSilence: (board: Transport) => void = () => {}): Promise<{ run: Promise<unknown>; t0: number; silent: () => boolean }> {
     const [a, b] = createMemoryPair();
     let silent = false;
     const dec = new FrameDecoder();
@@ -242,44 +242,9 @@ describe('sessions: in-process board, heartbeat, unplug and resume', () => {
       write: (bytes) => {
         if (silent) return;
         b.write(bytes);
-        if (dec.push(bytes).some((f) => f.type === MSG.RUN && f.flags & FLAG_REPLY)) silent = true;
-      },
-      onData: (cb) => b.onData(cb),
-      onClose: (cb) => b.onClose(cb),
-      close: () => b.close(),
-    };
-    new BoardEmulator(board, { caps: { neuronsPerCore: 32, spikeBuffer: 1 } });
-    cleanups.push(async () => {
-      await a.close();
-      await b.close();
-    });
-    const client = await BoardClient.connect(a, { initialRtoMs: 20, maxRtoMs: 80, maxRetries: 3, runIdleMs: 50 });
-    const q = quantiseNetwork(makeNetwork(mlpSpec([64, 16, 4]), 2));
-    await client.commit(await client.upload(q));
-    const t0 = Date.now();
-    const run = client.runSample(poissonInput(64, 8, 3, 0.5), 1, 4);
-    const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('runSample hung')), 5000));
-    await expect(Promise.race([run, guard])).rejects.toMatchObject({ code: 'BOARD_TIMEOUT' });
-    expect(silent).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(3000);
-  });
-
-  it('a link that closes while the host waits for credit fails the run with BOARD_CLOSED at once', async () => {
-    const [a, b] = createMemoryPair();
-    let silent = false;
-    const dec = new FrameDecoder();
-    const board: Transport = {
-      get closed() {
-        return b.closed;
-      },
-      write: (bytes) => {
-        if (silent) return;
-        b.write(bytes);
-        // After the RUN reply the board says nothing (the host starves of credit); 30 ms later the
-        // cable is pulled.
         if (dec.push(bytes).some((f) => f.type === MSG.RUN && f.flags & FLAG_REPLY)) {
           silent = true;
-          setTimeout(() => void b.close(), 30);
+          afterSilence(b);
         }
       },
       onData: (cb) => b.onData(cb),
@@ -291,14 +256,31 @@ describe('sessions: in-process board, heartbeat, unplug and resume', () => {
       await a.close();
       await b.close();
     });
-    // Retries long enough that only the close, not a timeout, can end the run in time.
-    const client = await BoardClient.connect(a, { initialRtoMs: 500, maxRtoMs: 2000, maxRetries: 10, runIdleMs: 50 });
+    const client = await BoardClient.connect(a, { ...clientOpts, runIdleMs: 50 });
     const q = quantiseNetwork(makeNetwork(mlpSpec([64, 16, 4]), 2));
     await client.commit(await client.upload(q));
     const t0 = Date.now();
     const run = client.runSample(poissonInput(64, 8, 3, 0.5), 1, 4);
     const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('runSample hung')), 5000));
-    await expect(Promise.race([run, guard])).rejects.toMatchObject({ code: 'BOARD_CLOSED' });
+    return { run: Promise.race([run, guard]), t0, silent: () => silent };
+  }
+
+  /**
+   * The board goes silent once it has answered RUN, so the host's second tick waits for credit
+   * that never comes. The STATUS it asks for times out; that must end the run, not loop on it.
+   */
+  it('a board that falls silent mid-run while the host waits for credit fails the run with BOARD_TIMEOUT, never hangs', async () => {
+    const { run, t0, silent } = await runAgainstSilentBoard({ initialRtoMs: 20, maxRtoMs: 80, maxRetries: 3 });
+    await expect(run).rejects.toMatchObject({ code: 'BOARD_TIMEOUT' });
+    expect(silent()).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it('a link that closes while the host waits for credit fails the run with BOARD_CLOSED at once', async () => {
+    // Retries long enough that only the close, not a timeout, can end the run in time; the cable
+    // is pulled 30 ms into the silence.
+    const { run, t0 } = await runAgainstSilentBoard({ initialRtoMs: 500, maxRtoMs: 2000, maxRetries: 10 }, (b) => setTimeout(() => void b.close(), 30));
+    await expect(run).rejects.toMatchObject({ code: 'BOARD_CLOSED' });
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
