@@ -5,52 +5,31 @@
  * 100 % and the image verifies), run a test sample and see the output raster and the predicted
  * class. Screenshots: test-results/board.png (dark) and board-light.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebHost } from '../../host/web/server';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, resultPath, useRealLab, withLabPage } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[board.e2e] SKIPPED: ${skip}`);
 
 describe.skipIf(skip !== null)('board view against the emulator', () => {
-  let host: WebHost | null = null;
-  let browser: Browser | null = null;
-  let workspace = '';
+  const lab = useRealLab('board');
   let runId = '';
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'spikelab-board-e2e-'));
-    const { startWebHost } = await import('../../host/web/server');
-    host = await startWebHost({ port: 0, workspace });
-    const run = await host.service.startRun({ preset: 'mnist-mlp', name: 'board-e2e', settings: { epochs: 1, batchSize: 32, timesteps: 8, trainLimit: 128, testLimit: 32 } });
+    const { service } = lab().host;
+    const run = await service.startRun({ preset: 'mnist-mlp', name: 'board-e2e', settings: { epochs: 1, batchSize: 32, timesteps: 8, trainLimit: 128, testLimit: 32 } });
     runId = run.id;
     const t0 = Date.now();
     for (;;) {
-      const status = (await host.service.listRuns()).find((r) => r.id === runId)?.status;
+      const status = (await service.listRuns()).find((r) => r.id === runId)?.status;
       if (status === 'completed') break;
       if (status === 'failed' || status === 'stopped' || Date.now() - t0 > 90_000) throw new Error(`training run ended as ${status}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    browser = await launchBrowser();
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
-
   it('connects the emulator, checks, uploads with progress and runs a sample', { timeout: 120_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1500 }, colorScheme: 'dark' });
-    page.setDefaultTimeout(30_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
+    await withLabPage(lab(), { viewport: { width: 1440, height: 1500 }, colorScheme: 'dark', timeout: 30_000, failureShot: 'board-failure.png' }, async (page) => {
       await page.getByTestId('nav-board').click();
       await page.getByTestId('board-view').waitFor();
 
@@ -96,12 +75,6 @@ describe.skipIf(skip !== null)('board view against the emulator', () => {
       // Buttons fade their background over 0.12 s (styles.css); let that finish before the picture.
       await page.waitForTimeout(300);
       await page.screenshot({ path: resultPath('board-light.png'), fullPage: true });
-    } catch (err) {
-      await page.screenshot({ path: resultPath('board-failure.png') }).catch(() => undefined);
-      const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);
-      throw new Error(`${String(err)}\ntoasts: ${JSON.stringify(toasts)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    });
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Shared set-up for the browser tests: where Chromium is, how to launch it here, and console-error
- * collection. playwright-core drives the system Chromium, so no browser download is needed.
+ * Shared set-up for the browser tests: where Chromium is, how to launch it here, console-error
+ * collection, the suites' lab (real host or static renderer with the scripted API) and the
+ * evidence a failed test leaves. playwright-core drives the system Chromium, so no browser
+ * download is needed.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -8,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { serveStatic } from '../../host/web/staticFiles';
+import { installMockApi, type MockOptions } from './mockApi';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -90,4 +94,90 @@ export async function openRealLab(name: string): Promise<RealLab> {
       rmSync(workspace, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens a real lab before the suite's tests and closes it after them; the getter throws when set-up failed. */
+export function useRealLab(name: string): () => RealLab {
+  let lab: RealLab | null = null;
+  beforeAll(async () => {
+    lab = await openRealLab(name);
+  });
+  afterAll(() => lab?.close());
+  return () => {
+    if (!lab) throw new Error('set-up failed');
+    return lab;
+  };
+}
+
+/** A page under test and the console errors it has logged. */
+export interface LabPage {
+  page: Page;
+  errors: string[];
+}
+
+type PageOptions = NonNullable<Parameters<Browser['newPage']>[0]>;
+
+/** Opens `url` in a new page that collects console errors and fails a hung action after `timeout` ms. */
+export async function openPage(browser: Browser, url: string, options: PageOptions, timeout: number, init?: (page: Page) => Promise<void>): Promise<LabPage> {
+  const page = await browser.newPage(options);
+  // Playwright actions wait forever by default; a hung UI should fail the test, not the runner.
+  page.setDefaultTimeout(timeout);
+  const errors = collectErrors(page);
+  await init?.(page);
+  await page.goto(url);
+  return { page, errors };
+}
+
+/**
+ * Serves the built renderer and launches a browser for the suite; `open` gives a page in which
+ * the scripted in-page API (mockApi.ts) stands in for the lab service.
+ */
+export function useMockLab(): { open(mock: MockOptions, options: PageOptions): Promise<LabPage>; base(): string; browser(): Browser } {
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await serveRenderer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const ready = (): { server: NonNullable<typeof server>; browser: Browser } => {
+    if (!server || !browser) throw new Error('set-up failed');
+    return { server, browser };
+  };
+  return {
+    open: (mock, options) => openPage(ready().browser, ready().server.base, options, 20_000, async (page) => {
+      await page.addInitScript(installMockApi, mock);
+    }),
+    base: () => ready().server.base,
+    browser: () => ready().browser,
+  };
+}
+
+/**
+ * Opens the lab's page and runs `steps` on it. When they fail, the thrown error carries what the
+ * user would have seen: a screenshot (test-results/`failureShot`), the toasts and the console
+ * errors. Afterwards no console error may have been logged, and the page is closed.
+ */
+export async function withLabPage(lab: RealLab, options: PageOptions & { timeout: number; failureShot: string; fullPage?: boolean }, steps: (page: Page) => Promise<void>): Promise<void> {
+  const { timeout, failureShot, fullPage, ...pageOptions } = options;
+  const { page, errors } = await openPage(lab.browser, lab.host.url, pageOptions, timeout);
+  try {
+    await steps(page);
+  } catch (err) {
+    await page.screenshot({ path: resultPath(failureShot), fullPage }).catch(() => undefined);
+    const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);
+    throw new Error(`${String(err)}\ntoasts: ${JSON.stringify(toasts)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
+  }
+  expect(errors).toEqual([]);
+  await page.close();
+}
+
+/** Picks a training preset in the Train view once the presets have loaded. */
+export async function choosePreset(page: Page, id: string): Promise<void> {
+  const preset = page.getByTestId('preset-select');
+  await preset.locator(`option[value="${id}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+  await preset.selectOption(id);
 }

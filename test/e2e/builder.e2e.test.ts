@@ -4,45 +4,25 @@
  * shapes change, save under a new name, reload the page and load it back, and hand it to the Train
  * view. Screenshot: test-results/builder.png.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, resultPath, useRealLab, withLabPage } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[builder.e2e] SKIPPED: ${skip}`);
 
 describe.skipIf(skip !== null)('model builder', () => {
-  let host: { url: string; close(): Promise<void> } | null = null;
-  let browser: Browser | null = null;
-  let workspace = '';
-
-  beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'spikelab-builder-e2e-'));
-    const { startWebHost } = await import('../../host/web/server');
-    host = await startWebHost({ port: 0, workspace });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const lab = useRealLab('builder');
 
   const text = (page: Page, id: string): Promise<string> => page.getByTestId(id).first().innerText();
   const waitText = (page: Page, id: string, want: string): Promise<unknown> =>
     page.waitForFunction(([i, w]) => document.querySelector(`[data-testid="${i}"]`)?.textContent?.trim() === w, [id, want] as const, { timeout: 15_000, polling: 50 });
 
   it('edits, validates, saves, reloads and trains a model', { timeout: 90_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 }, colorScheme: 'dark' });
-    page.setDefaultTimeout(15_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
+    const { workspace } = lab();
+    await withLabPage(lab(), { viewport: { width: 1500, height: 950 }, colorScheme: 'dark', timeout: 15_000, failureShot: 'builder-failure.png' }, async (page) => {
       await page.getByTestId('nav-builder').click();
       await page.getByTestId('layer-list').waitFor();
       await page.getByTestId('preset-model-select').selectOption('mnist-conv-lif');
@@ -139,12 +119,6 @@ describe.skipIf(skip !== null)('model builder', () => {
       const editMs = Date.now() - t1;
       console.log(`[builder.e2e] 50-layer spec: load to drawn shapes ${loadMs} ms, edit to re-inspected shape ${editMs} ms (includes the ${150} ms debounce)`);
       // Timing is reported, not asserted: speed is a benchmark matter, and CI machines are shared.
-    } catch (e) {
-      await page.screenshot({ path: resultPath('builder-failure.png') }).catch(() => undefined);
-      const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);
-      throw new Error(`${String(e)}\ntoasts: ${JSON.stringify(toasts)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: e });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    });
   });
 });

@@ -4,10 +4,10 @@
  * a sample, play, pause, scrub, see lit pixels on the playback canvas, add a transform and see the
  * preview change. Screenshot: test-results/data.png.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { HAS_SHARED_DATA, NMNIST_SMALL, sharedPath } from '../unit/data/sharedData';
-import { browserSkipReason, collectErrors, openRealLab, type RealLab, resultPath } from './browser';
+import { browserSkipReason, resultPath, useRealLab, withLabPage } from './browser';
 
 const skip = browserSkipReason() ?? (HAS_SHARED_DATA ? null : 'the sample data folder /work/shared/data is absent');
 if (skip) console.warn(`[data.e2e] SKIPPED: ${skip}`);
@@ -26,24 +26,10 @@ async function canvasColours(page: Page, selector: string): Promise<number> {
 const attr = async (page: Page, testId: string, name: string): Promise<number> => Number(await page.getByTestId(testId).getAttribute(name));
 
 describe.skipIf(skip !== null)('data view: open a dataset, play a sample, preview transforms', () => {
-  let host: RealLab['host'] | null = null;
-  let browser: Browser | null = null;
-  let lab: RealLab | null = null;
-
-  beforeAll(async () => {
-    lab = await openRealLab('data');
-    ({ host, browser } = lab);
-  });
-
-  afterAll(() => lab?.close());
+  const lab = useRealLab('data');
 
   it('opens N-MNIST, plays, pauses, scrubs and previews', { timeout: 90_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'dark' });
-    page.setDefaultTimeout(20_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
+    await withLabPage(lab(), { viewport: { width: 1440, height: 1000 }, colorScheme: 'dark', timeout: 20_000, failureShot: 'data-failure.png', fullPage: true }, async (page) => {
       await page.getByTestId('nav-data').click();
       await page.getByTestId('data-path').fill(sharedPath(NMNIST_SMALL));
       await page.getByTestId('data-open-button').click();
@@ -111,21 +97,11 @@ describe.skipIf(skip !== null)('data view: open a dataset, play a sample, previe
       });
       expect(await canvasColours(page, '[data-testid="event-canvas"]')).toBeGreaterThan(3);
       await page.screenshot({ path: resultPath('data-light.png'), fullPage: true });
-    } catch (err) {
-      await page.screenshot({ path: resultPath('data-failure.png'), fullPage: true }).catch(() => undefined);
-      throw new Error(`${String(err)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    });
   });
 
   it('plays a large recording from thinned overview to full-density spans', { timeout: 60_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'dark' });
-    page.setDefaultTimeout(20_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
+    await withLabPage(lab(), { viewport: { width: 1440, height: 1000 }, colorScheme: 'dark', timeout: 20_000, failureShot: 'data-large-failure.png', fullPage: true }, async (page) => {
       await page.getByTestId('nav-data').click();
       // 521 252 events in 96 ms: more than one window carries, so the first answer is thinned.
       await page.getByTestId('data-path').fill(sharedPath('prophesee-evt2/sparklers.raw'));
@@ -140,11 +116,6 @@ describe.skipIf(skip !== null)('data view: open a dataset, play a sample, previe
       await page.waitForFunction(() => !document.querySelector('[data-testid="event-player"]')?.textContent?.includes('(thinned)'));
       await page.waitForFunction(() => Number(document.querySelector('[data-testid="event-canvas"]')?.getAttribute('data-events')) > 100);
       expect(await canvasColours(page, '[data-testid="event-canvas"]')).toBeGreaterThan(3);
-    } catch (err) {
-      await page.screenshot({ path: resultPath('data-large-failure.png'), fullPage: true }).catch(() => undefined);
-      throw new Error(`${String(err)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    });
   });
 });

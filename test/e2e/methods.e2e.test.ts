@@ -4,45 +4,21 @@
  * and watch the rate and TTFS accuracy-vs-T curves drawn with the ANN line; then measure the final
  * weights from the chart and see the measured curves join them. Screenshot: test-results/methods.png.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, openRealLab, type RealLab, resultPath } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, choosePreset, resultPath, useRealLab, withLabPage } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[methods.e2e] SKIPPED: ${skip}`);
 
 describe.skipIf(skip !== null)('methods: pick a method, set options, see accuracy against T', () => {
-  let host: RealLab['host'] | null = null;
-  let browser: Browser | null = null;
-  let lab: RealLab | null = null;
-
-  beforeAll(async () => {
-    lab = await openRealLab('methods');
-    ({ host, browser } = lab);
-  });
-
-  afterAll(() => lab?.close());
+  const lab = useRealLab('methods');
 
   it('converts with TTFS, draws rate and TTFS curves, refuses a bad option, measures', { timeout: 120_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, colorScheme: 'light' });
-    page.setDefaultTimeout(30_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
-      await drive();
-    } catch (err) {
-      await page.screenshot({ path: resultPath('methods-failure.png') }).catch(() => undefined);
-      const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);
-      throw new Error(`${String(err)}\ntoasts: ${JSON.stringify(toasts)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    await withLabPage(lab(), { viewport: { width: 1440, height: 1100 }, colorScheme: 'light', timeout: 30_000, failureShot: 'methods-failure.png' }, drive);
 
-    async function drive(): Promise<void> {
-      const preset = page.getByTestId('preset-select');
-      await preset.locator('option[value="mnist-mlp"]').waitFor({ state: 'attached', timeout: 15_000 });
-      await preset.selectOption('mnist-mlp');
+    async function drive(page: Page): Promise<void> {
+      await choosePreset(page, 'mnist-mlp');
       const method = page.getByTestId('method-select');
       await method.locator('option[value="conversion-ttfs"]').waitFor({ state: 'attached' });
       // Grouped by family, the preset's own marked.

@@ -5,35 +5,18 @@
  * drawn; edit A+ and see the window change; stop the run. Then a pair-STDP run in the light theme
  * and its receptive-field grid. Screenshots: test-results/plasticity.png, plasticity-fields.png.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, openRealLab, type RealLab, resultPath } from './browser';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, choosePreset, resultPath, useRealLab, withLabPage } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[plasticity.e2e] SKIPPED: ${skip}`);
 
 describe.skipIf(skip !== null)('plasticity panel over the real backend', () => {
-  let host: RealLab['host'] | null = null;
-  let browser: Browser | null = null;
-  let lab: RealLab | null = null;
-
-  beforeAll(async () => {
-    lab = await openRealLab('plasticity');
-    ({ host, browser } = lab);
-  });
-
-  afterAll(() => lab?.close());
+  const lab = useRealLab('plasticity');
 
   it('trains a Tempotron from the UI and draws its voltage trace and the STDP window', { timeout: 120_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'dark' });
-    page.setDefaultTimeout(30_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
-      const preset = page.getByTestId('preset-select');
-      await preset.locator('option[value="tempotron-patterns"]').waitFor({ state: 'attached', timeout: 15_000 });
-      await preset.selectOption('tempotron-patterns');
+    await withLabPage(lab(), { viewport: { width: 1440, height: 1000 }, colorScheme: 'dark', timeout: 30_000, failureShot: 'plasticity-failure.png' }, async (page) => {
+      await choosePreset(page, 'tempotron-patterns');
       // Long enough (about 0.1 s per epoch) to still be training when the panel opens.
       await page.getByTestId('field-epochs').fill('300');
       await page.getByTestId('train-button').click();
@@ -77,24 +60,12 @@ describe.skipIf(skip !== null)('plasticity panel over the real backend', () => {
         await page.getByTestId('stop-button').click();
         await page.waitForFunction(() => ['stopped', 'completed'].includes(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
       }
-    } catch (err) {
-      await page.screenshot({ path: resultPath('plasticity-failure.png') }).catch(() => undefined);
-      throw new Error(`${String(err)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    });
   });
 
   it('shows the receptive fields of a pair-STDP run (light theme)', { timeout: 120_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
-    page.setDefaultTimeout(30_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
-      const preset = page.getByTestId('preset-select');
-      await preset.locator('option[value="stdp-pair-bars"]').waitFor({ state: 'attached', timeout: 15_000 });
-      await preset.selectOption('stdp-pair-bars');
+    await withLabPage(lab(), { viewport: { width: 1440, height: 1000 }, colorScheme: 'light', timeout: 30_000, failureShot: 'plasticity-fields-failure.png' }, async (page) => {
+      await choosePreset(page, 'stdp-pair-bars');
       // About 0.1-0.3 s per epoch of 100 presentations: still learning when the panel opens, and
       // short enough that the maps show bars (long runs blur them, see docs/methods/stdp-pair.md).
       await page.getByTestId('field-epochs').fill('15');
@@ -109,11 +80,6 @@ describe.skipIf(skip !== null)('plasticity panel over the real backend', () => {
       expect(size[1]).toBeGreaterThan(16);
       expect(Number(await page.getByTestId('voltage-trace-chart').getAttribute('data-points'))).toBe(0);
       await page.screenshot({ path: resultPath('plasticity-fields.png') });
-    } catch (err) {
-      await page.screenshot({ path: resultPath('plasticity-fields-failure.png') }).catch(() => undefined);
-      throw new Error(`${String(err)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    });
   });
 });

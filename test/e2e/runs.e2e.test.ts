@@ -5,10 +5,10 @@
  * view in both themes go to test-results/.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath, serveRenderer } from './browser';
-import { installMockApi, type MockOptions } from './mockApi';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, type LabPage, resultPath, useMockLab } from './browser';
+import type { MockOptions } from './mockApi';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[runs.e2e] SKIPPED: ${skip}`);
@@ -16,29 +16,12 @@ if (skip) console.warn(`[runs.e2e] SKIPPED: ${skip}`);
 const LIGHT_LOAD: MockOptions = { spikesPerSnapshot: 500, neurons: 200, timesteps: 25, batchMs: 80 };
 
 describe.skipIf(skip !== null)('runs browser and shortcuts (mock API)', () => {
-  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
-  let base = '';
-  let browser: Browser;
+  const lab = useMockLab();
 
-  beforeAll(async () => {
-    server = await serveRenderer();
-    base = server.base;
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(colorScheme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
-    page.setDefaultTimeout(20_000);
-    const errors = collectErrors(page);
-    await page.addInitScript(installMockApi, LIGHT_LOAD);
-    await page.goto(base);
-    await page.getByTestId('nav-runs').waitFor();
-    return { page, errors };
+  async function open(colorScheme: 'dark' | 'light' = 'dark'): Promise<LabPage> {
+    const opened = await lab.open(LIGHT_LOAD, { viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
+    await opened.page.getByTestId('nav-runs').waitFor();
+    return opened;
   }
 
   async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {

@@ -8,59 +8,23 @@
  * export the first one's metrics as CSV, delete the second. Screenshots: test-results/slice.png,
  * slice-monitor.png and slice-runs.png.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, choosePreset, resultPath, useRealLab, withLabPage } from './browser';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[slice.e2e] SKIPPED: ${skip}`);
 
-interface Host {
-  url: string;
-  close(): Promise<void>;
-}
-
 describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => {
-  let host: Host | null = null;
-  let browser: Browser | null = null;
-  let workspace = '';
-
-  beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'spikelab-e2e-'));
-    // Imported here so a missing host fails this suite, not the collection of every test file.
-    const { startWebHost } = await import('../../host/web/server');
-    host = await startWebHost({ port: 0, workspace });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const lab = useRealLab('slice');
 
   it('trains, streams loss and spikes, and stops', { timeout: 120_000 }, async () => {
-    if (!host || !browser) throw new Error('set-up failed');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true });
-    // Playwright actions wait forever by default; a hung UI should fail the test, not the runner.
-    page.setDefaultTimeout(30_000);
-    const errors = collectErrors(page);
-    await page.goto(host.url);
-    try {
-      await drive();
-    } catch (err) {
-      // Leave evidence: what the user would have seen, the toasts and the console.
-      await page.screenshot({ path: resultPath('slice-failure.png') }).catch(() => undefined);
-      const toasts = await page.getByTestId('toast').allTextContents().catch(() => []);
-      throw new Error(`${String(err)}\ntoasts: ${JSON.stringify(toasts)}\nconsole errors: ${JSON.stringify(errors)}`, { cause: err });
-    }
-    expect(errors).toEqual([]);
-    await page.close();
+    const { workspace } = lab();
+    await withLabPage(lab(), { viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true, timeout: 30_000, failureShot: 'slice-failure.png' }, drive);
 
-    async function drive(): Promise<void> {
+    async function drive(page: Page): Promise<void> {
       // Builder: the MLP seed net with 256 hidden units instead of 500, handed to the Train view.
       await page.getByTestId('nav-builder').click();
       await page.getByTestId('preset-model-select').selectOption('mnist-mlp-lif');
@@ -70,9 +34,7 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
       await page.getByTestId('train-model').click();
       await page.getByTestId('train-view').waitFor();
 
-      const preset = page.getByTestId('preset-select');
-      await preset.locator('option[value="mnist-mlp"]').waitFor({ state: 'attached', timeout: 15_000 });
-      await preset.selectOption('mnist-mlp');
+      await choosePreset(page, 'mnist-mlp');
       await page.getByTestId('builder-model').waitFor();
       await page.getByTestId('field-epochs').fill('1');
       await page.getByTestId('field-timesteps').fill('10');

@@ -4,10 +4,9 @@
  * reach quickly: 100k-spike rasters and frame rate, validation, failure toasts, theme persistence
  * and opening a finished run.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, collectErrors, launchBrowser, resultPath, serveRenderer } from './browser';
-import { installMockApi, type MockOptions } from './mockApi';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, type LabPage, resultPath, useMockLab } from './browser';
+import type { MockOptions } from './mockApi';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[ui.e2e] SKIPPED: ${skip}`);
@@ -17,30 +16,13 @@ if (skip) console.warn(`[ui.e2e] SKIPPED: ${skip}`);
 const DENSE: MockOptions = { spikesPerSnapshot: 7500, neurons: 1000, timesteps: 25, batchMs: 60 };
 
 describe.skipIf(skip !== null)('renderer UI (mock API)', () => {
-  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
-  let base = '';
-  let browser: Browser;
+  const lab = useMockLab();
 
-  beforeAll(async () => {
-    server = await serveRenderer();
-    base = server.base;
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(opts: MockOptions = DENSE, viewport = { width: 1440, height: 900 }, colorScheme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; errors: string[] }> {
+  async function open(opts: MockOptions = DENSE, viewport = { width: 1440, height: 900 }, colorScheme: 'dark' | 'light' = 'dark'): Promise<LabPage> {
     // The first visit follows the system colour scheme; pin it so screenshots are predictable.
-    const page = await browser.newPage({ viewport, colorScheme });
-    page.setDefaultTimeout(20_000);
-    const errors = collectErrors(page);
-    await page.addInitScript(installMockApi, opts);
-    await page.goto(base);
-    await page.getByTestId('preset-select').locator('option', { hasText: 'MNIST' }).waitFor({ state: 'attached' });
-    return { page, errors };
+    const opened = await lab.open(opts, { viewport, colorScheme });
+    await opened.page.getByTestId('preset-select').locator('option', { hasText: 'MNIST' }).waitFor({ state: 'attached' });
+    return opened;
   }
 
   it('validates settings beside the fields and blocks Train', async () => {
@@ -131,8 +113,8 @@ describe.skipIf(skip !== null)('renderer UI (mock API)', () => {
   it('shows the connect-error screen when no lab service answers on /ws', { timeout: 30_000 }, async () => {
     // No init script: no window.spikelab, so the renderer tries the WebSocket, which this static
     // server does not offer.
-    const page = await browser.newPage();
-    await page.goto(base);
+    const page = await lab.browser().newPage();
+    await page.goto(lab.base());
     const screen = page.getByTestId('connect-error');
     await screen.waitFor({ timeout: 20_000 });
     expect(await screen.textContent()).toContain('TRANSPORT');

@@ -11,5 +11,6 @@ import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer, SVGRenderer]);
 
 export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type { TooltipComponentOption as TooltipOption, XAXisComponentOption as XAxisOption, YAXisComponentOption as YAxisOption } from 'echarts';
 export type { EChartsType, LineSeriesOption };
 export { init };

@@ -12,6 +12,23 @@ export interface PlotRect {
   height: number;
 }
 
+/** CSS-pixel margins around a plot. */
+export interface Margins {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** The plot inside a `width` x `height` device-pixel canvas, with `margin` in CSS pixels. */
+export function insetPlot(width: number, height: number, margin: Margins, dpr: number): PlotRect {
+  const left = Math.round(margin.left * dpr);
+  const top = Math.round(margin.top * dpr);
+  const right = Math.round(margin.right * dpr);
+  const bottom = Math.round(margin.bottom * dpr);
+  return { x: left, y: top, width: Math.max(1, width - left - right), height: Math.max(1, height - top - bottom) };
+}
+
 export interface RasterGeometry {
   plot: PlotRect;
   window: SpikeWindow;

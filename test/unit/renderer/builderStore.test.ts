@@ -11,20 +11,7 @@ import { INSPECT_DEBOUNCE_MS, useBuilderStore } from '../../../renderer/src/stor
 import { useToastStore } from '../../../renderer/src/stores/useToastStore';
 import { useTrainFormStore } from '../../../renderer/src/stores/useTrainFormStore';
 import { useUiStore } from '../../../renderer/src/stores/useUiStore';
-
-function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    clear: () => m.clear(),
-    getItem: (k) => m.get(k) ?? null,
-    key: (i) => [...m.keys()][i] ?? null,
-    removeItem: (k) => void m.delete(k),
-    setItem: (k, v) => void m.set(k, String(v)),
-  };
-}
+import { memoryStorage } from './fixtures';
 
 /** The models domain backed by the real catalog and inspection; saved specs in memory; every inspect call recorded. */
 function fakeApi(opts: { inspectDelay?: (n: number) => number } = {}) {

@@ -40,3 +40,18 @@ export function summary(id: string, status: RunSummary['status'] = 'running', cr
 export function unusedDomainApi(): DomainApi {
   return domainCalls((method) => Promise.reject(new ApiError('INTERNAL', `${method} is not used in this test`)));
 }
+
+/** Minimal in-memory Storage; Node 20 has no localStorage. */
+export function memoryStorage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => [...m.keys()][i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, String(v)),
+  };
+}

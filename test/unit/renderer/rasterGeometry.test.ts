@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnToX, neuronToY, packRgba, parseColor, rasterGeometry, rasterizeSpikes } from '../../../renderer/src/lib/rasterGeometry';
+import { columnToX, insetPlot, neuronToY, packRgba, parseColor, rasterGeometry, rasterizeSpikes } from '../../../renderer/src/lib/rasterGeometry';
 import { SpikeRing } from '../../../renderer/src/lib/spikeRing';
 
 describe('rasterGeometry', () => {
@@ -14,6 +14,12 @@ describe('rasterGeometry', () => {
     // 5 px cells leave a 1 px gap.
     expect(g.markWidth).toBe(4);
     expect(g.markHeight).toBe(4);
+  });
+
+  it('insets the plot by CSS-pixel margins scaled to device pixels, never below 1x1', () => {
+    expect(insetPlot(400, 200, { left: 44, right: 8, top: 6, bottom: 22 }, 2)).toEqual({ x: 88, y: 12, width: 296, height: 144 });
+    expect(insetPlot(400, 200, { left: 40, right: 6, top: 4, bottom: 18 }, 1.5)).toEqual({ x: 60, y: 6, width: 331, height: 167 });
+    expect(insetPlot(10, 10, { left: 44, right: 8, top: 6, bottom: 22 }, 1)).toEqual({ x: 44, y: 6, width: 1, height: 1 });
   });
 
   it('never shrinks marks below one pixel when rows outnumber pixels', () => {

@@ -4,7 +4,7 @@ import { ApiError, type PresetSummary, type SpikeLabApi } from '../../../core/ap
 import { provideApi } from '../../../renderer/src/api';
 import { useToastStore } from '../../../renderer/src/stores/useToastStore';
 import { useTrainFormStore } from '../../../renderer/src/stores/useTrainFormStore';
-import { unusedDomainApi } from './fixtures';
+import { memoryStorage, unusedDomainApi } from './fixtures';
 
 const presets: PresetSummary[] = [
   { name: 'a', title: 'A', description: '', dataset: 'mnist', method: 'bptt', defaults: { epochs: 3, batchSize: 64, learningRate: 0.001, timesteps: 25, seed: 1, trainLimit: null, testLimit: null } },
@@ -14,21 +14,6 @@ const presets: PresetSummary[] = [
 function api(list: () => Promise<PresetSummary[]>): SpikeLabApi {
   const never = (): Promise<never> => Promise.reject(new ApiError('INTERNAL', 'not used'));
   return { getAppInfo: never, listPresets: list, listRuns: never, getRun: never, startRun: never, pauseRun: never, resumeRun: never, stopRun: never, deleteRun: never, ...unusedDomainApi(), onRunEvent: () => () => undefined };
-}
-
-/** Minimal in-memory Storage; Node 20 has no localStorage. */
-function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    clear: () => m.clear(),
-    getItem: (k) => m.get(k) ?? null,
-    key: (i) => [...m.keys()][i] ?? null,
-    removeItem: (k) => void m.delete(k),
-    setItem: (k, v) => void m.set(k, String(v)),
-  };
 }
 
 describe('useTrainFormStore', () => {
