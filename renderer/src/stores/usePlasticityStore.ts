@@ -34,7 +34,8 @@ const ACTIVE = new Set(['queued', 'running', 'paused']);
  * Actions: `load()` (methods and runs), `start()`/`stop()` (subscribe to run events while the view
  * is open), `select(id | null)`, `setWindowRule(rule)`, `setWindowOption(key, value)` (debounced
  * refresh), `refreshWindow()`, `handleEvent(e)`.
- * Snapshots are streamed, not stored with a run: a run shows what arrived while the panel was open.
+ * A run with nothing streamed since the panel opened (finished, or from an earlier session) shows
+ * the snapshot stored with it (`lastPlasticity`), asked for once per run.
  */
 export const usePlasticityStore = defineStore('plasticity', () => {
   const methods = ref<string[]>([]);
@@ -50,6 +51,8 @@ export const usePlasticityStore = defineStore('plasticity', () => {
   const windowError = ref<string | null>(null);
   /** Newest snapshot per run seen since the panel opened (plain Map: never reactive). */
   const latest = new Map<string, PlasticitySnapshot>();
+  /** Runs whose stored snapshot was asked for (plain Set: asked once per panel session). */
+  const asked = new Set<string>();
   let unsubscribe: (() => void) | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let windowSeq = 0;
@@ -65,6 +68,20 @@ export const usePlasticityStore = defineStore('plasticity', () => {
     if (s !== snapshot.value) {
       snapshot.value = s;
       revision.value++;
+    }
+    if (id && !s && !asked.has(id)) void fetchStored(id);
+  }
+
+  async function fetchStored(id: string): Promise<void> {
+    asked.add(id);
+    try {
+      const stored = await useApi().lastPlasticity(id);
+      // A live snapshot that arrived meanwhile is newer than the stored one.
+      if (!stored || latest.has(id)) return;
+      latest.set(id, markRaw(stored));
+      show();
+    } catch (err) {
+      error.value = toApiError(err).message;
     }
   }
 

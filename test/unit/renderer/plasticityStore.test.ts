@@ -17,10 +17,15 @@ function snap(runId: string, step: number): PlasticitySnapshot {
 function fakeApi() {
   const listeners = new Set<(e: RunEvent) => void>();
   const windowRequests: StdpWindowRequest[] = [];
+  const storedAsked: string[] = [];
   const runs = [run('bp', 'bptt', 'completed', '2026-01-01T00:00:00Z'), run('t1', 'tempotron', 'completed', '2026-01-02T00:00:00Z'), run('t2', 'tempotron', 'running', '2026-01-03T00:00:00Z')];
   const api = {
     listMethods: async () => [info('bptt', 'spatio-temporal'), info('tempotron', 'supervised-temporal'), info('stdp-pair', 'plasticity'), info('stdp-triplet', 'plasticity', [{ key: 'parameterSet', kind: 'enum', default: 'a', values: ['a', 'b'], doc: '' }])],
     listRuns: async () => runs,
+    lastPlasticity: async (id: string) => {
+      storedAsked.push(id);
+      return id === 't1' ? snap('t1', 99) : null;
+    },
     stdpWindow: async (r: StdpWindowRequest) => {
       windowRequests.push(structuredClone(r));
       if (r.options.tauPlus === -5) throw new ApiError('BAD_REQUEST', 'stdpWindow: option "tauPlus" expected a number >= 0.01, got -5');
@@ -31,7 +36,7 @@ function fakeApi() {
       return () => listeners.delete(l);
     },
   } as unknown as SpikeLabApi;
-  return { api, listeners, windowRequests, emit: (e: RunEvent) => listeners.forEach((l) => l(e)) };
+  return { api, listeners, windowRequests, storedAsked, emit: (e: RunEvent) => listeners.forEach((l) => l(e)) };
 }
 
 const flush = async () => {
@@ -75,6 +80,27 @@ describe('usePlasticityStore', () => {
     expect(s.snapshot?.runId).toBe('t2');
     s.stop();
     expect(api.listeners.size).toBe(0);
+  });
+
+  it('shows the snapshot stored with a run that streamed nothing since the panel opened, asking once', async () => {
+    const s = usePlasticityStore();
+    s.start();
+    await flush();
+    s.select('t1');
+    expect(s.snapshot).toBeNull();
+    await flush();
+    expect(s.snapshot?.step).toBe(99);
+    s.select('t2');
+    await flush();
+    expect(s.snapshot).toBeNull(); // t2 has none stored and has streamed nothing yet
+    s.select('t1');
+    s.select('t2');
+    await flush();
+    expect(api.storedAsked.sort()).toEqual(['t1', 't2']);
+    // A live snapshot wins over a stored one that arrives after it.
+    api.emit({ type: 'plasticity', snapshot: snap('t2', 5) });
+    expect(s.snapshot?.step).toBe(5);
+    s.stop();
   });
 
   it('adds a new plasticity run from its status event and ignores other methods', async () => {
