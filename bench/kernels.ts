@@ -86,10 +86,15 @@ function cases(): Case[] {
   const H = new Float32Array(R * N);
   const gS = normals(rng, R * N, 0.01);
   const gX = new Float32Array(R * N);
-  list.push(
-    { name: 'LIF forward', run: (k) => k.neuronForward(lif, T, B * N, cur, S, H, null) },
-    { name: 'LIF backward', run: (k) => void k.neuronBackward(lif, T, B * N, H, S, gS, null, gX) },
-  );
+  // Both resets: the hard one's loops had stayed scalar (3.5x the soft reset's time) until its
+  // selects became bit blends (native/src/neuron.cc).
+  for (const [reset, label] of [[0, 'hard'], [1, 'soft']] as const) {
+    const p: NeuronKernelParams = { ...lif, reset };
+    list.push(
+      { name: `LIF forward (${label} reset)`, run: (k) => k.neuronForward(p, T, B * N, cur, S, H, null) },
+      { name: `LIF backward (${label} reset)`, run: (k) => void k.neuronBackward(p, T, B * N, H, S, gS, null, gX) },
+    );
+  }
   // The Poisson encoder of the MLP step: T·B·784 draws.
   const pixels = new Float32Array(B * K).fill(0.15);
   const encoded = new Float32Array(R * K);

@@ -10,6 +10,7 @@
         "src/im2col.cc",
         "src/neuron.cc",
         "src/conv.cc",
+        "src/convDirect.cc",
         "src/encoder.cc",
         "src/pool.cc",
         "src/emulator.cc"

@@ -8,14 +8,64 @@
  * neuron layers keep their input, H and S (the S they return is their output), max pooling keeps argmax
  * indices, dropout one mask per sample, batch norm x_hat plus 1/std per channel. Saved tensors that
  * are the same buffer (a dense layer's input that is the previous neuron layer's S) are counted
- * once in the totals. All figures are estimates: allocator overhead and transient buffers inside a
- * step are not included.
+ * once in the totals. The native convolution keeps working buffers per kernel thread between steps
+ * (nativeConvScratch), counted in the training total. All figures are estimates: allocator
+ * overhead and transient buffers inside a step are not included.
  */
 import type { LayerSpec, ModelSpec } from './spec';
 import { inferShapes, type LayerShapeInfo } from './specValidate';
-import { convWorkspaceFloats, pair } from './layers/conv2d';
+import { CONV_COLUMN_BUDGET, convWorkspaceFloats, pair, resolveConvPadding } from './layers/conv2d';
 
 const BYTES_PER_FLOAT = 4;
+
+/** Images per task of the native batched convolution (kTaskImages in native/src/conv.cc). */
+const NATIVE_CONV_TASK_IMAGES = 16;
+/** native/src/convDirect.cc: most filters per group for the direct kernels, fewest taps for direct dW and dx. */
+const NATIVE_DIRECT_MAX_FILTERS = 64;
+const NATIVE_DIRECT_MIN_GRAD_TAPS = 64;
+const VECTOR_LANES = 16;
+
+/** The geometry of one group of a conv layer, as the native kernels see it. */
+export interface NativeConvShape {
+  /** Input channels per group. */
+  channels: number;
+  height: number;
+  width: number;
+  padH: number;
+  padW: number;
+  kernelArea: number;
+  filtersPerGroup: number;
+  outHW: number;
+}
+
+/**
+ * Floats of the buffers each native kernel thread keeps between calls for one conv layer's
+ * training step, by buffer (native/src/conv.cc Scratch, convDirect.cc thread_local buffers): the
+ * im2col block (columns and the filter-major output of as many images as fit CONV_COLUMN_BUDGET),
+ * or, on AVX-512 machines, the direct kernels' copies with the 16 images of a task along the
+ * lanes. Every layer grows the same buffers, so a network keeps each one's largest size.
+ */
+export function nativeConvScratch(s: NativeConvShape): Record<string, number> {
+  const colRows = s.channels * s.kernelArea;
+  const plane = (s.height + 2 * s.padH) * (s.width + 2 * s.padW);
+  const lanes = Math.ceil(s.filtersPerGroup / VECTOR_LANES) * VECTOR_LANES;
+  const perImage = Math.max(1, (colRows + s.filtersPerGroup) * s.outHW);
+  const block = perImage * Math.min(NATIVE_CONV_TASK_IMAGES, Math.max(1, Math.floor(CONV_COLUMN_BUDGET / perImage)));
+  if (s.filtersPerGroup > NATIVE_DIRECT_MAX_FILTERS) return { columns: block };
+  const out: Record<string, number> = {
+    imageInput: VECTOR_LANES * s.channels * plane,
+    imageOutput: VECTOR_LANES * s.filtersPerGroup * s.outHW,
+  };
+  if (colRows < NATIVE_DIRECT_MIN_GRAD_TAPS) return { ...out, columns: block };
+  return {
+    ...out,
+    imageGradOutput: VECTOR_LANES * s.filtersPerGroup * s.outHW,
+    imageGradInput: VECTOR_LANES * s.channels * plane,
+    gradWeights: colRows * lanes,
+    gradOutputRows: s.outHW * lanes,
+    paddedInput: s.padH > 0 || s.padW > 0 ? s.channels * plane : 0,
+  };
+}
 
 export type SavedKind = 'input' | 'membrane' | 'spikes' | 'adaptation' | 'mask' | 'argmax' | 'normalised' | 'invStd' | 'workspace';
 
@@ -52,6 +102,8 @@ export interface EstimateOptions {
   batch: number;
   /** Optimiser state per parameter: 2 for Adam (m, v), 1 for SGD with momentum, 0 for plain SGD. */
   optimizerStatePerParam?: number;
+  /** Native kernel threads, each keeping its own convolution column block; default 1. */
+  threads?: number;
 }
 
 export interface ModelEstimate {
@@ -71,7 +123,9 @@ export interface ModelEstimate {
     activations: number;
     /** Unique tensors kept for backward (BPTT), counted once where layers share a buffer. */
     bptt: number;
-    /** parameters + bptt + the network input. */
+    /** Buffers the native convolution keeps per kernel thread between steps (nativeConvScratch). */
+    nativeConvScratch: number;
+    /** parameters + bptt + nativeConvScratch + the network input. */
     trainingTotal: number;
   };
 }
@@ -169,6 +223,7 @@ export function estimateModel(spec: ModelSpec, opts: EstimateOptions): ModelEsti
   const T = opts.timesteps ?? spec.timesteps;
   const B = opts.batch;
   const optState = opts.optimizerStatePerParam ?? 2;
+  const threads = opts.threads ?? 1;
   const shapes = inferShapes(spec);
 
   const byPath = new Map(shapes.layers.map((l) => [l.path, l]));
@@ -220,6 +275,26 @@ export function estimateModel(spec: ModelSpec, opts: EstimateOptions): ModelEsti
   const activations = layers.filter((l) => l.type !== 'flatten').reduce((a, l) => a + l.outputPerStep * T * B, 0);
   const parametersBytes = (totalParams * (2 + optState) + totalBuffers) * BYTES_PER_FLOAT;
   const inputBytes = prod(spec.input) * T * B * BYTES_PER_FLOAT;
+  const scratch = new Map<string, number>();
+  for (const info of shapes.layers) {
+    if (info.spec.type !== 'conv2d') continue;
+    const [kh, kw] = pair(info.spec.kernel, 1);
+    const [ph, pw] = resolveConvPadding(info.spec.padding, [kh, kw]);
+    const groups = info.spec.groups ?? 1;
+    const buffers = nativeConvScratch({
+      channels: info.inputShape[0] / groups,
+      height: info.inputShape[1],
+      width: info.inputShape[2],
+      padH: ph,
+      padW: pw,
+      kernelArea: kh * kw,
+      filtersPerGroup: info.spec.filters / groups,
+      outHW: info.outputShape[1] * info.outputShape[2],
+    });
+    for (const [key, floats] of Object.entries(buffers)) scratch.set(key, Math.max(scratch.get(key) ?? 0, floats));
+  }
+  const scratchFloats = [...scratch.values()].reduce((a, b) => a + b, 0);
+  const scratchBytes = threads * scratchFloats * BYTES_PER_FLOAT;
   return {
     estimate: true,
     timesteps: T,
@@ -232,7 +307,8 @@ export function estimateModel(spec: ModelSpec, opts: EstimateOptions): ModelEsti
       parameters: parametersBytes,
       activations: activations * BYTES_PER_FLOAT,
       bptt: bpttFloats * BYTES_PER_FLOAT,
-      trainingTotal: parametersBytes + bpttFloats * BYTES_PER_FLOAT + inputBytes,
+      nativeConvScratch: scratchBytes,
+      trainingTotal: parametersBytes + bpttFloats * BYTES_PER_FLOAT + scratchBytes + inputBytes,
     },
   };
 }

@@ -5,16 +5,21 @@
 // tasks of a fixed number of images that run in parallel on the pool, one per thread; within a
 // task, im2col lays the columns of a few images side by side ([colRows, m·outArea], image i owns
 // columns i·outArea ...) and one single-threaded GEMM per group covers them all (or, for large
-// output planes, one GEMM per image; see kDirectMinArea).
+// output planes, one GEMM per image; see kDirectMinArea). With AVX-512 and at most 64 filters per
+// group, the forward, and for layers with many taps per output (LeNet's conv2) dW and dx, run
+// without columns (convDirect.h).
 //
 // The column block is kept cache-sized (Conv2dBatch.columnBudget) rather than as large as memory
 // allows: measured on one thread, LeNet conv2 with the whole T·B = 512 batch in one 65 MB block ran
 // the forward at half the rate of 1 MB blocks (the GEMM streams B from memory instead of L2).
 //
-// Event-driven variants (adding each input spike's kernel footprint) were measured too and were
-// not faster at LeNet densities (15 % Poisson pixels, 19 % non-zero pooled spikes): conv1 8.5 vs
-// 8.6 ms, conv2 22.7 vs 27.7 ms per forward on one thread, the dense GEMM being that efficient;
-// they would pay below ~5 % density.
+// Event-driven variants were measured twice and were not faster at LeNet densities (15 % Poisson
+// pixels, 19 % non-zero pooled spikes). Adding each input spike's kernel footprint: conv1 8.5 vs
+// 8.6 ms, conv2 22.7 vs 27.7 ms per forward on one thread. Register-tiled (each output's filters
+// in AVX-512 registers while its window's events stream past, events packed by masked compress
+// from per-row bit masks, four FMA chains): forward conv1 13.9 vs 6.6 ms, conv2 24.4 vs 21 ms; dW
+// no faster (conv2's backward 44.4 vs 44.5 ms). With ~1 event per kernel row, listing the events
+// costs as much as the GEMM's arithmetic, and at 64 filters each event loads 256 bytes of W.
 #include <cblas.h>
 
 #include <algorithm>
@@ -23,6 +28,8 @@
 
 #include "bindings.h"
 #include "blasThreads.h"
+#include "clones.h"
+#include "convDirect.h"
 #include "kernels.h"
 #include "threadPool.h"
 
@@ -86,6 +93,42 @@ void ForEachBlock(const ConvBatch& c, const Plan& p, std::size_t task, Fn&& fn) 
   for (std::size_t s0 = task * kTaskImages; s0 < end; s0 += p.perBlock) fn(s0, std::min(p.perBlock, end - s0));
 }
 
+// Σ p[0..n) in double over eight interleaved partial sums: one running sum is a chain of dependent
+// additions (four cycles each), which made dBias alone cost more than conv1's dW GEMM.
+SPIKELAB_CLONES_512
+double SumFloats(const float* p, std::size_t n) {
+  constexpr std::size_t kLanes = 8;
+  double lane[kLanes] = {};
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (std::size_t l = 0; l < kLanes; ++l) lane[l] += p[i + l];
+  }
+  double acc = 0;
+  for (std::size_t l = 0; l < kLanes; ++l) acc += lane[l];
+  for (; i < n; ++i) acc += p[i];
+  return acc;
+}
+
+// dW of one task by the direct kernel: per group, [colRows][lanes] sums over the task's images,
+// then added to the task's [F, colRows] partial sums.
+void TaskGradWDirect(const ConvBatch& c, const Plan& p, const float* x, const float* gy, std::size_t task,
+                     float* taskW) {
+  thread_local std::vector<float> buffer;
+  const std::size_t ld = DirectLanes(p.fg);
+  if (buffer.size() < p.colRows * ld) buffer.resize(p.colRows * ld);
+  float* dWT = buffer.data();
+  const std::size_t s0 = task * kTaskImages, m = std::min(kTaskImages, c.samples - s0);
+  for (int grp = 0; grp < c.groups; ++grp) {
+    std::fill(dWT, dWT + p.colRows * ld, 0.0f);
+    ConvGradWImages(c.g, p.fg, x + s0 * p.inSize + grp * p.groupIn, p.inSize, gy + s0 * p.outSize + grp * p.fg * p.outArea,
+                    p.outSize, m, dWT);
+    float* dst = taskW + grp * p.fg * p.colRows;
+    for (std::size_t f = 0; f < p.fg; ++f) {
+      for (std::size_t r = 0; r < p.colRows; ++r) dst[f * p.colRows + r] += dWT[r * ld + f];
+    }
+  }
+}
+
 void BlockIm2col(const ConvBatch& c, const Plan& p, const float* x, std::size_t s0, std::size_t m, int grp,
                  float* cols) {
   const std::size_t ld = m * p.outArea;
@@ -100,6 +143,18 @@ void ConvForward(const ConvBatch& c, const float* x, const float* w, const float
   const Plan p = MakePlan(c);
   if (p.tasks == 0 || p.outArea == 0 || p.fg == 0) return;
   const bool direct = p.outArea >= kDirectMinArea && p.colRows > 0;
+  if (ConvDirectForward(c)) {
+    static_assert(kTaskImages == 16, "the direct forward runs a task's images along 16 lanes");
+    ParallelFor(p.tasks, [&](std::size_t task) {
+      const std::size_t s0 = task * kTaskImages, m = std::min(kTaskImages, c.samples - s0);
+      for (int grp = 0; grp < c.groups; ++grp) {
+        ConvForwardImages(c.g, p.fg, x + s0 * p.inSize + grp * p.groupIn, p.inSize, m, w + grp * p.fg * p.colRows,
+                          bias != nullptr ? bias + grp * p.fg : nullptr, out + s0 * p.outSize + grp * p.fg * p.outArea,
+                          p.outSize);
+      }
+    });
+    return;
+  }
   SingleThreadedBlas blas;
   ParallelFor(p.tasks, [&](std::size_t task) {
     float* cols = Scratch((p.colRows + p.fg) * p.outArea * p.perBlock);
@@ -155,14 +210,35 @@ void ConvBackward(const ConvBatch& c, const float* x, const float* w, const floa
   const std::size_t wSize = static_cast<std::size_t>(c.filters) * p.colRows;
   const std::size_t F = static_cast<std::size_t>(c.filters);
   const bool direct = p.outArea >= kDirectMinArea && p.colRows > 0;
+  // Direct kernels for dW and dx (convDirect.h); dBias is then summed image by image.
+  const bool directGrad = ConvDirectGradW(c);
   // Per-task partial sums of dW and dBias, reduced in task order below.
   std::vector<float> partialW(p.tasks * wSize, 0.0f);
   std::vector<double> partialB(dBias != nullptr ? p.tasks * F : 0, 0.0);
   {
     SingleThreadedBlas blas;
     ParallelFor(p.tasks, [&](std::size_t task) {
-      float* cols = Scratch((p.colRows + p.fg) * p.outArea * p.perBlock);
       float* taskW = partialW.data() + task * wSize;
+      if (directGrad) {
+        TaskGradWDirect(c, p, x, gy, task, taskW);
+        const std::size_t s0 = task * kTaskImages, m = std::min(kTaskImages, c.samples - s0);
+        for (int grp = 0; grp < c.groups; ++grp) {
+          const std::size_t f0 = grp * p.fg;
+          if (dBias != nullptr) {
+            double* b = partialB.data() + task * F + f0;
+            for (std::size_t i = 0; i < m; ++i) {
+              const float* g = gy + (s0 + i) * p.outSize + f0 * p.outArea;
+              for (std::size_t f = 0; f < p.fg; ++f) b[f] += SumFloats(g + f * p.outArea, p.outArea);
+            }
+          }
+          if (dx != nullptr) {
+            ConvDxImages(c.g, p.fg, gy + s0 * p.outSize + f0 * p.outArea, p.outSize, m, w + f0 * p.colRows,
+                         dx + s0 * p.inSize + grp * p.groupIn, p.inSize);
+          }
+        }
+        return;
+      }
+      float* cols = Scratch((p.colRows + p.fg) * p.outArea * p.perBlock);
       ForEachBlock(c, p, task, [&](std::size_t s0, std::size_t m) {
         const std::size_t L = m * p.outArea;
         float* gT = cols + p.colRows * L;
@@ -175,11 +251,7 @@ void ConvBackward(const ConvBatch& c, const float* x, const float* w, const floa
               const float* g = gy + (s0 + i) * p.outSize + f0 * p.outArea;
               if (dBias != nullptr) {
                 double* b = partialB.data() + task * F + f0;
-                for (std::size_t f = 0; f < p.fg; ++f) {
-                  double acc = 0;
-                  for (std::size_t q = 0; q < p.outArea; ++q) acc += g[f * p.outArea + q];
-                  b[f] += acc;
-                }
+                for (std::size_t f = 0; f < p.fg; ++f) b[f] += SumFloats(g + f * p.outArea, p.outArea);
               }
               Sgemm(false, true, p.fg, p.colRows, p.outArea, g, p.outArea, cols + i * p.outArea, L, 1.0f,
                     taskW + f0 * p.colRows, p.colRows);
@@ -205,12 +277,7 @@ void ConvBackward(const ConvBatch& c, const float* x, const float* w, const floa
           }
           if (dBias != nullptr) {
             double* b = partialB.data() + task * F + f0;
-            for (std::size_t f = 0; f < p.fg; ++f) {
-              double acc = 0;
-              const float* row = gT + f * L;
-              for (std::size_t j = 0; j < L; ++j) acc += row[j];
-              b[f] += acc;
-            }
+            for (std::size_t f = 0; f < p.fg; ++f) b[f] += SumFloats(gT + f * L, L);
           }
           if (p.colRows == 0) continue;
           BlockIm2col(c, p, x, s0, m, grp, cols);

@@ -1,4 +1,6 @@
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "bindings.h"
@@ -64,6 +66,23 @@ inline double ResetMembrane(const NeuronParams& p, double h, double s) {
   return h;
 }
 
+// `pick ? a : b` as a bit blend, which GCC vectorises where it keeps a conditional select as a
+// branch; the result is the same value, bit for bit.
+template <typename F, typename U>
+inline F SelectBitsAs(bool pick, F a, F b) {
+  U ab, bb;
+  std::memcpy(&ab, &a, sizeof ab);
+  std::memcpy(&bb, &b, sizeof bb);
+  const U mask = U{0} - static_cast<U>(pick);
+  const U rb = (ab & mask) | (bb & ~mask);
+  F r;
+  std::memcpy(&r, &rb, sizeof r);
+  return r;
+}
+
+inline double SelectBits(bool pick, double a, double b) { return SelectBitsAs<double, std::uint64_t>(pick, a, b); }
+inline float SelectBits(bool pick, float a, float b) { return SelectBitsAs<float, std::uint32_t>(pick, a, b); }
+
 inline std::size_t ChunkEnd(std::size_t chunk, std::size_t total) {
   const std::size_t end = (chunk + 1) * kColumnGrain;
   return end < total ? end : total;
@@ -93,7 +112,9 @@ SPIKELAB_CLONES_512 void ForwardFast(const NeuronParams& p, std::size_t T, std::
       const float sv = fire ? 1.0f : 0.0f;
       float post;
       if constexpr (R == Reset::Hard) {
-        post = fire ? vResetF : hf;
+        // Written as `fire ? vResetF : hf`, GCC kept a branch and left this loop scalar, 3.5x
+        // slower than the soft reset (25 vs 7 ms on one thread over LeNet's lif1).
+        post = SelectBits(fire, vResetF, hf);
       } else if constexpr (R == Reset::Soft) {
         post = static_cast<float>(static_cast<double>(hf) - thr * static_cast<double>(sv));
       } else {
@@ -135,7 +156,8 @@ SPIKELAB_CLONES NeuronGrads BackwardFast(const NeuronParams& p, std::size_t T, s
       for (std::size_t j = 0; j < width; ++j) {
         const double hv = hp[j], sv = sp[j];
         if constexpr (R == Reset::Hard) {
-          vp[j] = sv != 0 ? vReset : hv;
+          // Bitwise select, for the same reason as in ForwardFast (the loop stayed scalar).
+          vp[j] = SelectBits(sv != 0, vReset, hv);
         } else if constexpr (R == Reset::Soft) {
           vp[j] = hv - thr * sv;
         } else {

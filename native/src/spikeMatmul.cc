@@ -78,6 +78,15 @@ void SumEvents(const std::uint32_t* index, const float* value, std::size_t event
   for (std::size_t n0 = 0; n0 < full; n0 += kTile) TileSum(index, value, events, src + n0, N, 0, o + n0, accumulate);
 }
 
+// Vectorised (the baseline build counted one float at a time): the count runs on every call, over
+// the MLP's whole 3200 x 784 input twice per step.
+SPIKELAB_CLONES_512
+std::size_t CountNonZero(const float* x, std::size_t n) {
+  std::uint32_t nz = 0;  // a chunk holds far fewer than 2^32 values
+  for (std::size_t i = 0; i < n; ++i) nz += x[i] != 0.0f;
+  return nz;
+}
+
 // Input densities above which one sgemm replaces the event loops. Measured for the MLP's fc1
 // (3200 x 784 -> 500, CPU ms on one thread, sgemm 17.5-18 ms either way): the event-driven forward
 // took 6 / 9.5 / 14.5 / 19.6 ms at 2 / 5 / 10 / 15 % density, the event-driven dW 9.8 / 15.2 / 25 /
@@ -98,9 +107,7 @@ bool Dense(const SpikeMatmulArgs& s, const float* x, double above) {
   ParallelFor(counts.size(), [&](std::size_t chunk) {
     const std::size_t a = chunk * kRowGrain * s.inner;
     const std::size_t b = std::min(total, a + kRowGrain * s.inner);
-    std::size_t nz = 0;
-    for (std::size_t i = a; i < b; ++i) nz += x[i] != 0.0f;
-    counts[chunk] = nz;
+    counts[chunk] = CountNonZero(x + a, b - a);
   });
   std::size_t nz = 0;
   for (std::size_t c : counts) nz += c;
@@ -115,6 +122,21 @@ bool Dense(const SpikeMatmulArgs& s, const float* x, double above) {
 // by size, handed out by the pool (see blasThreads.h).
 constexpr std::size_t kDenseRows = 256;
 
+// [0, total) as an even number of near-equal chunks of about kDenseRows, boundaries on multiples
+// of 16. Fixed 256-row chunks left a short last one that ran while the other thread idled, or an
+// odd one out: the MLP's dW over K = 784 was 3 x 256 + 16 (one thread did 512 rows, the other
+// 272), its forward over 3200 rows 12 x 256 + 128. Sizes alone decide the split.
+struct DenseSplit {
+  std::size_t count, total;
+  std::size_t Begin(std::size_t i) const { return i >= count ? total : total * i / count / 16 * 16; }
+};
+
+DenseSplit SplitDense(std::size_t total) {
+  std::size_t count = std::max<std::size_t>(1, ChunkCount(total, kDenseRows));
+  if (count > 1 && count % 2 != 0) ++count;
+  return {count, total};
+}
+
 void SpikeMatmul(const SpikeMatmulArgs& s, const float* x, const float* w, float* out, bool accumulate) {
   const std::size_t N = s.cols, K = s.inner;
   if (s.rows == 0 || N == 0) return;
@@ -125,8 +147,9 @@ void SpikeMatmul(const SpikeMatmulArgs& s, const float* x, const float* w, float
   }
   if (Dense(s, x, kDenseForwardAbove)) {
     SingleThreadedBlas blas;
-    ParallelFor(ChunkCount(s.rows, kDenseRows), [&](std::size_t chunk) {
-      const std::size_t r0 = chunk * kDenseRows, m = std::min(kDenseRows, s.rows - r0);
+    const DenseSplit split = SplitDense(s.rows);
+    ParallelFor(split.count, [&](std::size_t chunk) {
+      const std::size_t r0 = split.Begin(chunk), m = split.Begin(chunk + 1) - r0;
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(N),
                   static_cast<int>(K), 1.0f, x + r0 * K, static_cast<int>(K), w, static_cast<int>(N),
                   accumulate ? 1.0f : 0.0f, out + r0 * N, static_cast<int>(N));
@@ -161,8 +184,9 @@ void SpikeMatmulGradW(const SpikeMatmulArgs& s, const float* x, const float* g, 
   if (Dense(s, x, kDenseGradAbove)) {
     // dW[k0..k1) += X[:, k0..k1)^T G: each chunk owns its rows of dW, no reduction needed.
     SingleThreadedBlas blas;
-    ParallelFor(ChunkCount(K, kDenseRows), [&](std::size_t chunk) {
-      const std::size_t k0 = chunk * kDenseRows, m = std::min(kDenseRows, K - k0);
+    const DenseSplit split = SplitDense(K);
+    ParallelFor(split.count, [&](std::size_t chunk) {
+      const std::size_t k0 = split.Begin(chunk), m = split.Begin(chunk + 1) - k0;
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(N),
                   static_cast<int>(R), 1.0f, x + k0, static_cast<int>(K), g, static_cast<int>(N), 1.0f, dW + k0 * N,
                   static_cast<int>(N));

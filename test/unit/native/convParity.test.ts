@@ -50,6 +50,15 @@ const SHAPES: Shape[] = [
   { C: 2, H: 5, W: 5, F: 2, kH: 5, kW: 3, sH: 3, sW: 2, pH: 2, pW: 1, groups: 1 },
   // 18 x 18 = 324 outputs per plane: large enough for the per-image GEMMs (no block transposition).
   { C: 2, H: 18, W: 18, F: 4, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, groups: 2 },
+  // At least 64 taps per output and at most 64 filters per group: the direct AVX-512 forward
+  // (convDirect.cc) where the CPU has it. LeNet's conv2 (4 filter vectors, 64 outputs); 37
+  // filters (3 vectors, the last part empty) with stride, padding and 65 outputs (a shifted last
+  // block); groups of 5 filters (1 vector); 9 outputs, fewer than one block; 70 filters (GEMM).
+  { C: 20, H: 12, W: 12, F: 50, kH: 5, kW: 5, sH: 1, sW: 1, pH: 0, pW: 0, groups: 1 },
+  { C: 8, H: 9, W: 11, F: 37, kH: 3, kW: 3, sH: 2, sW: 1, pH: 1, pW: 2, groups: 1 },
+  { C: 16, H: 7, W: 7, F: 10, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, groups: 2 },
+  { C: 9, H: 5, W: 5, F: 17, kH: 3, kW: 3, sH: 1, sW: 1, pH: 0, pW: 0, groups: 1 },
+  { C: 8, H: 6, W: 6, F: 70, kH: 3, kW: 3, sH: 1, sW: 1, pH: 0, pW: 0, groups: 1 },
 ];
 
 function expectClose(got: Float32Array, want: Float32Array, atol: number, what: string): void {

@@ -76,6 +76,9 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       [5, 7, 3],
       [70, 96, 33],
       [200, 64, 130],
+      // The dense path splits rows (forward) and inputs (dW) into an even number of near-equal
+      // chunks: 530 rows -> 4, 300 inputs -> 2, boundaries on multiples of 16.
+      [530, 300, 70],
     ];
     // The native kernels switch to sgemm above a density (13 % forward, 6 % dW) and for outputs
     // narrower than 64: 0.03 and 0.1 at N = 130 exercise the event loops (with a shifted last
@@ -154,6 +157,14 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       { channels: 4, height: 4, width: 4, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, padH: 0, padW: 0 },
       // Large enough to take the multithreaded path.
       { channels: 16, height: 16, width: 16, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1 },
+      // Stride 1 along W takes the AVX-512 masked-row path where the CPU has it: rows of one, two
+      // and three 16-lane chunks (LeNet's 28 -> 24; 37 + 2 * 3 padding), taps that reach no input
+      // column, kernels wider than a vector, rows wider than 64.
+      { channels: 2, height: 28, width: 28, kernelH: 5, kernelW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0 },
+      { channels: 3, height: 6, width: 37, kernelH: 3, kernelW: 4, strideH: 1, strideW: 1, padH: 1, padW: 3 },
+      { channels: 1, height: 4, width: 3, kernelH: 2, kernelW: 7, strideH: 3, strideW: 1, padH: 1, padW: 3 },
+      { channels: 2, height: 5, width: 20, kernelH: 1, kernelW: 17, strideH: 1, strideW: 1, padH: 0, padW: 0 },
+      { channels: 1, height: 3, width: 70, kernelH: 2, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1 },
     ];
     for (const base of geometries) {
       const g: Conv2dGeometry = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateModel, formatBytes } from '../../../core/snn/estimates';
+import { estimateModel, formatBytes, nativeConvScratch } from '../../../core/snn/estimates';
 import { createLayer } from '../../../core/snn/layers';
 import type { Layer, Tensor } from '../../../core/snn/layers/layer';
 import { Rng } from '../../../core/snn/rng';
@@ -98,6 +98,42 @@ describe('estimateModel', () => {
       n * 5 * 3; // out: input (= fc output), H, S
     expect(e.bytes.bptt).toBe(perTB(tb, B) * 4);
     expect(estimateModel(small, { batch: 4, timesteps: 6 }).bytes.bptt).toBe(perTB(24, 4) * 4);
+  });
+
+  it('counts the native convolution buffers once per kernel thread, each at its largest layer', () => {
+    // conv1 (1 -> 20, 28 x 28, 25 taps): direct forward buffers and the im2col block of its GEMM
+    // dW (25 + 20 column rows over 576 outputs, 5 images per 128 Ki floats); conv2 (20 -> 50,
+    // 12 x 12, 500 taps): direct forward, dW and dx buffers, images along 16 lanes.
+    const conv1 = { imageInput: 16 * 784, imageOutput: 16 * 20 * 576, columns: (25 + 20) * 576 * 5 };
+    const conv2 = {
+      imageInput: 16 * 20 * 144,
+      imageOutput: 16 * 50 * 64,
+      imageGradOutput: 16 * 50 * 64,
+      imageGradInput: 16 * 20 * 144,
+      gradWeights: 500 * 64,
+      gradOutputRows: 64 * 64,
+      paddedInput: 0,
+    };
+    const floats =
+      Math.max(conv1.imageInput, conv2.imageInput) +
+      Math.max(conv1.imageOutput, conv2.imageOutput) +
+      conv1.columns +
+      conv2.imageGradOutput +
+      conv2.imageGradInput +
+      conv2.gradWeights +
+      conv2.gradOutputRows;
+    const one = estimateModel(convSpec, { batch: 8 });
+    expect(one.bytes.nativeConvScratch).toBe(floats * 4);
+    const two = estimateModel(convSpec, { batch: 8, threads: 2 });
+    expect(two.bytes.nativeConvScratch).toBe(2 * one.bytes.nativeConvScratch);
+    expect(two.bytes.trainingTotal - one.bytes.trainingTotal).toBe(one.bytes.nativeConvScratch);
+    expect(estimateModel(mlpSpec, { batch: 8 }).bytes.nativeConvScratch).toBe(0);
+  });
+
+  it('counts a wide conv layer (more than 64 filters) with the im2col block only', () => {
+    expect(nativeConvScratch({ channels: 3, height: 8, width: 8, padH: 1, padW: 1, kernelArea: 9, filtersPerGroup: 80, outHW: 64 })).toEqual({
+      columns: (27 + 80) * 64 * 16,
+    });
   });
 
   it('counts the dense input once when it is the previous neuron layer\'s spikes', () => {
