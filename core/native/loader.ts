@@ -4,6 +4,7 @@
  * worker and layer asks for kernels and one warning is enough.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { referenceKernels } from '../snn/kernels/reference';
 import type { Kernels } from '../snn/kernels/types';
@@ -14,6 +15,15 @@ export interface LoadedKernels {
   kernels: Kernels;
   /** Why the reference kernels are in use; null when the native kernels are. */
   note: string | null;
+}
+
+/**
+ * Threads the native kernels run with (the addon's own rule in native/src/addon.cc: SPIKELAB_THREADS,
+ * else every hardware thread), for estimates of what they allocate.
+ */
+export function defaultKernelThreads(env: NodeJS.ProcessEnv = process.env, hardware = os.availableParallelism()): number {
+  const n = Number.parseInt(env.SPIKELAB_THREADS ?? '', 10);
+  return n > 0 ? n : Math.max(1, hardware);
 }
 
 /** Relative to the package root; node-gyp writes it there. */

@@ -313,14 +313,3 @@ export function estimateModel(spec: ModelSpec, opts: EstimateOptions): ModelEsti
   };
 }
 
-/** Human-readable byte count (binary units). */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
-}

@@ -9,6 +9,7 @@
  */
 import { ApiError } from '../../api/contract';
 import type { InspectOptions, LayerInspection, ModelInspection, ModelIssue } from '../../api/contractModels';
+import { defaultKernelThreads } from '../../native/loader';
 import { estimateModel } from '../../snn/estimates';
 import { ENERGY_TABLES } from '../../snn/metrics';
 import { checkModelSpec, type LayerShapeInfo, type SpecIssue } from '../../snn/specValidate';
@@ -76,7 +77,8 @@ export function inspectModelSpec(raw: unknown, options: InspectOptions): ModelIn
   }
   const spec = checked.spec;
   const T = opts.timesteps ?? spec.timesteps;
-  const est = estimateModel(spec, { batch: opts.batchSize, timesteps: T });
+  // Native convolution keeps one column block per kernel thread: part of what training allocates.
+  const est = estimateModel(spec, { batch: opts.batchSize, timesteps: T, threads: defaultKernelThreads() });
   const shapeOf = new Map<string, LayerShapeInfo>(checked.shapes.layers.map((l) => [l.path, l]));
   let synOps = 0;
   let snnMacs = 0;

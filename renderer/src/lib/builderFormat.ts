@@ -14,16 +14,7 @@ export function formatCount(n: number): string {
   return `${v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)}${units[u]}`;
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
-}
+export { formatBytes } from '../../../core/api/units';
 
 /** Picojoules to the largest unit that keeps the mantissa >= 1. */
 export function formatEnergy(pj: number): string {

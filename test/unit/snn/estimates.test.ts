@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateModel, formatBytes, nativeConvScratch } from '../../../core/snn/estimates';
+import { formatBytes } from '../../../core/api/units';
+import { estimateModel, nativeConvScratch } from '../../../core/snn/estimates';
 import { createLayer } from '../../../core/snn/layers';
 import type { Layer, Tensor } from '../../../core/snn/layers/layer';
 import { Rng } from '../../../core/snn/rng';
