@@ -1,9 +1,10 @@
 /**
  * Native vs reference kernel speed for the MLP shapes (T*B = 25*128 = 3200 rows, 784 -> 500):
- * dense forward via gemm against the event-driven spikeMatmul at 10 and 20 % input density, the
- * weight gradient both ways, the fused LIF forward + backward over [25, 128*500] and the Poisson
- * encoder; and the batched convolution at LeNet's shapes. (The native spikeMatmul kernels switch
- * to sgemm themselves above 13 % density forward and 6 % for dW; docs/kernels.md.)
+ * dense forward via gemm against the event-driven spikeMatmul at 10, 15 (the engine bench's input)
+ * and 30 % input density, the weight gradient both ways, the fused LIF forward + backward over
+ * [25, 128*500] and the Poisson encoder; and the batched convolution at LeNet's shapes. (The native
+ * spikeMatmul kernels switch to sgemm themselves above a density: 13 % forward and 6 % for dW, 40 %
+ * for binary input into 128 or more outputs where the CPU has AVX-512; docs/kernels.md.)
  * Run: `npx tsx bench/kernels.ts [--quick]`. Numbers are noisy when other jobs share the CPU.
  */
 import { loadAddon, findPackageRoot, ADDON_RELATIVE_PATH } from '../core/native/loader';
@@ -67,7 +68,7 @@ function cases(): Case[] {
   const out = new Float32Array(R * N);
   const dW = new Float32Array(K * N);
   const list: Case[] = [];
-  for (const density of [0.1, 0.2]) {
+  for (const density of [0.1, 0.15, 0.3]) {
     const X = spikes(rng, R * K, density);
     const pct = `${Math.round(density * 100)}%`;
     list.push(
