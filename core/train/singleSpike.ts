@@ -23,6 +23,10 @@
  * and checkpoints are taken), learning rate decayed per epoch by `lrDecay`; hidden neurons that
  * fired for fewer than `deadReset` of an epoch's images get fresh random weights after the epoch's
  * test evaluation (S4NN reference code), since backprop never reaches a neuron that never fires.
+ * Outside the paper, both off by default: `shift` translates training images by up to a few
+ * pixels (LeCun et al. 1998), and `tieBreak: 'crossing'` reads outputs that fire on the same step
+ * by their crossing time interpolated within it (Hansel et al. 1998), since spike times are input
+ * times and such ties do not shrink with T.
  * Silent-neuron regulariser (our addition, required by issue 4): a hidden neuron that stays silent
  * for a sample pays lambda (theta - V_j(T)) / theta, the charge it lacks; its gradient
  * -lambda / theta on the weights from inputs that fired (and on the bias) raises them until the
@@ -51,6 +55,8 @@ export const SINGLE_SPIKE_OPTIONS = {
   initMax: { rule: { kind: 'numbers', default: [0.05, 0.48], min: 0 }, doc: 'uniform init: upper bound per layer as a fraction of theta (S4NN: 5 and 48 for theta 100); the last value repeats.' },
   lrDecay: { rule: { kind: 'number', default: 1, min: 0, max: 1 }, doc: 'Learning rate factor per epoch.' },
   deadReset: { rule: { kind: 'number', default: 0, min: 0, max: 1 }, doc: 'Re-initialise hidden neurons that fired for fewer than this fraction of an epoch\'s images (S4NN: 0.001); 0 = off.' },
+  shift: { rule: { kind: 'number', default: 0, min: 0, max: 4, integer: true }, doc: 'Training only: translate each square training image by a random whole number of pixels in [-shift, shift] per axis (0 = off).' },
+  tieBreak: { rule: { kind: 'enum', default: 'potential', values: ['potential', 'crossing'] }, doc: 'Outputs that fire on the same step: the higher final potential wins, or the earlier crossing interpolated within the step.' },
 } satisfies OptionTable;
 
 export type SingleSpikeOptions = OptionValues<typeof SINGLE_SPIKE_OPTIONS>;
@@ -93,6 +99,12 @@ export interface SsTrace {
   times: Int32Array[];
   /** Potential at T of each layer's neurons (index l + 1 like times). */
   vEnd: Float32Array[];
+  /**
+   * Output layer only: the crossing time interpolated within the firing step, t_j - 1 + (theta -
+   * V_j(t_j - 1)) / (V_j(t_j) - V_j(t_j - 1)), as if the step's input spikes arrived spread over it
+   * (the linear interpolation of Hansel et al., Neural Comput. 10, 1998); T for a silent neuron.
+   */
+  crossing: Float64Array;
 }
 
 /** Input latency code: floor(T (1 - x)) for x > 0, T (never) for x = 0. */
@@ -110,7 +122,9 @@ export function singleSpikeForward(layers: readonly SsLayer[], tIn: Int32Array, 
   const times = [tIn];
   const vEnd: Float32Array[] = [];
   let cur = tIn;
-  for (const L of layers) {
+  let crossing = new Float64Array(0);
+  for (const [li, L] of layers.entries()) {
+    const last = li === layers.length - 1;
     // Bucket inputs by spike time.
     const count = new Int32Array(T + 1);
     for (let i = 0; i < L.nIn; i++) count[cur[i]]++;
@@ -135,17 +149,39 @@ export function singleSpikeForward(layers: readonly SsLayer[], tIn: Int32Array, 
       }
       for (let j = 0; j < n; j++) if (t[j] === T && v[j] >= L.theta) t[j] = s;
     }
+    if (last) {
+      crossing = new Float64Array(n).fill(T);
+      for (let j = 0; j < n; j++) {
+        const s = t[j];
+        if (s >= T) continue;
+        let jump = 0;
+        for (let k = start[s]; k < start[s + 1]; k++) jump += w[order[k] * n + j];
+        let before = L.b ? L.b.value[j] : 0;
+        for (let k = 0; k < start[s]; k++) before += w[order[k] * n + j];
+        crossing[j] = jump > 0 && before < L.theta ? s - 1 + (L.theta - before) / jump : s;
+      }
+    }
     times.push(t);
     vEnd.push(v);
     cur = t;
   }
-  return { times, vEnd };
+  return { times, vEnd, crossing };
 }
 
-/** Earliest output spike wins; ties and silence are broken by the final potential. */
-export function singleSpikePredict(tOut: Int32Array, vOut: Float32Array): number {
+/**
+ * Earliest output spike wins. Ties (outputs that crossed on the same input event: spike times are
+ * input times, so T cannot separate them) and silence are broken by the final potential, or with
+ * `crossing` first by the interpolated crossing time within the step.
+ */
+export function singleSpikePredict(tOut: Int32Array, vOut: Float32Array, crossing: Float64Array | null = null): number {
   let best = 0;
-  for (let j = 1; j < tOut.length; j++) if (tOut[j] < tOut[best] || (tOut[j] === tOut[best] && vOut[j] > vOut[best])) best = j;
+  for (let j = 1; j < tOut.length; j++) {
+    if (tOut[j] > tOut[best]) continue;
+    if (tOut[j] < tOut[best]) best = j;
+    else if (crossing && crossing[j] !== crossing[best]) {
+      if (crossing[j] < crossing[best]) best = j;
+    } else if (vOut[j] > vOut[best]) best = j;
+  }
   return best;
 }
 
@@ -176,7 +212,7 @@ function normalise(d: Float64Array): void {
 /** Per-neuron firing counts of the hidden layers, for the dead-neuron reset. */
 export type FiringCounts = Int32Array[];
 
-type StepOptions = Pick<SingleSpikeOptions, 'gamma' | 'silentPenalty' | 'normaliseDelta'>;
+type StepOptions = Pick<SingleSpikeOptions, 'gamma' | 'silentPenalty' | 'normaliseDelta'> & Partial<Pick<SingleSpikeOptions, 'tieBreak'>>;
 
 /**
  * One batch: forward, loss, temporal backprop. With `onlineLr` null the gradients (mean over the
@@ -195,7 +231,7 @@ export function singleSpikeStep(layers: readonly SsLayer[], x: Float32Array, y: 
     const L = layers.length;
     const tOut = tr.times[L];
     const vOut = tr.vEnd[L - 1];
-    if (singleSpikePredict(tOut, vOut) === y[b]) correct++;
+    if (singleSpikePredict(tOut, vOut, o.tieBreak === 'crossing' ? tr.crossing : null) === y[b]) correct++;
     for (let l = 0; l < L; l++) {
       const tl = tr.times[l + 1];
       const c = l < L - 1 && counts ? counts[l] : null;
@@ -258,7 +294,7 @@ export function singleSpikeStep(layers: readonly SsLayer[], x: Float32Array, y: 
   return { loss: loss / B, correct, firingRates };
 }
 
-export function singleSpikeAccuracy(layers: readonly SsLayer[], d: Dataset, T: number): number {
+export function singleSpikeAccuracy(layers: readonly SsLayer[], d: Dataset, T: number, tieBreak: SingleSpikeOptions['tieBreak'] = 'potential'): number {
   const F = layers[0].nIn;
   let correct = 0;
   for (let s = 0; s < d.count; s += 500) {
@@ -266,7 +302,7 @@ export function singleSpikeAccuracy(layers: readonly SsLayer[], d: Dataset, T: n
     const { x, y } = gatherBatch(d, null, s, e);
     for (let b = 0; b < e - s; b++) {
       const tr = singleSpikeForward(layers, latencyTimes(x, b * F, F, T), T);
-      if (singleSpikePredict(tr.times[layers.length], tr.vEnd[layers.length - 1]) === y[b]) correct++;
+      if (singleSpikePredict(tr.times[layers.length], tr.vEnd[layers.length - 1], tieBreak === 'crossing' ? tr.crossing : null) === y[b]) correct++;
     }
   }
   return d.count ? correct / d.count : 0;
@@ -287,6 +323,32 @@ function initNeuron(L: SsLayer, l: number, j: number, o: SingleSpikeOptions, rng
     for (let i = 0; i < L.nIn; i++) L.w.value[i * n + j] = (rng.next() * 2 - 1) * a + a / 10;
   }
   if (L.b) L.b.value[j] = 0;
+}
+
+/**
+ * Random translation of B square images in place (zero fill), dx, dy uniform in [-max, max]: the
+ * classic augmentation for MNIST (LeCun et al. 1998; Simard et al., ICDAR 2003), here the
+ * regulariser a 784-400-10 net lacks once it fits the 60k images.
+ */
+export function shiftImages(x: Float32Array, B: number, side: number, max: number, rng: Rng): void {
+  const F = side * side;
+  const img = new Float32Array(F);
+  for (let b = 0; b < B; b++) {
+    const dx = Math.floor(rng.next() * (2 * max + 1)) - max;
+    const dy = Math.floor(rng.next() * (2 * max + 1)) - max;
+    if (dx === 0 && dy === 0) continue;
+    const off = b * F;
+    img.fill(0);
+    for (let r = 0; r < side; r++) {
+      const sr = r - dy;
+      if (sr < 0 || sr >= side) continue;
+      for (let c = 0; c < side; c++) {
+        const sc = c - dx;
+        if (sc >= 0 && sc < side) img[r * side + c] = x[off + sr * side + sc];
+      }
+    }
+    x.set(img, off);
+  }
 }
 
 export interface SingleSpikeDeps {
@@ -311,6 +373,10 @@ export function createSingleSpikeTrainer(deps: SingleSpikeDeps = {}): TrainMetho
     layers.forEach((L, l) => {
       for (let j = 0; j < L.nOut; j++) initNeuron(L, l, j, o, rng);
     });
+    const side = Math.round(Math.sqrt(layers[0].nIn));
+    if (o.shift > 0 && side * side !== layers[0].nIn) throw new MethodError('METHOD_OPTIONS', `single-spike: shift needs square images, got ${layers[0].nIn} inputs`);
+    // Its own stream, so that turning augmentation on leaves the init and resets as they were.
+    const augRng = new Rng((s.seed ^ 0x5bd1e995) >>> 0);
     const online = o.optimizer === 'online';
     // Online updates bypass the optimiser; SGD on the untouched (zero) grads leaves weights alone.
     const opt = new Optimizer(net.params(), o.optimizer === 'adam' ? { kind: 'adam', lr: s.learningRate } : { kind: 'sgd', lr: s.learningRate });
@@ -348,12 +414,13 @@ export function createSingleSpikeTrainer(deps: SingleSpikeDeps = {}): TrainMetho
         // At an epoch's first batch, i.e. after the previous epoch's test evaluation, so that the
         // scored network is the trained one.
         if (o.deadReset > 0 && globalStep > 0 && globalStep % stepsPerEpoch === 0) resetDead();
+        if (o.shift > 0) shiftImages(x, B, side, o.shift, augRng);
         const r = singleSpikeStep(layers, x, y, B, T, o, online ? opt.lr : null, o.deadReset > 0 ? counts : null);
         seen += B;
         globalStep++;
         return r;
       },
-      evaluate: (d) => singleSpikeAccuracy(layers, d, T),
+      evaluate: (d) => singleSpikeAccuracy(layers, d, T, o.tieBreak),
     });
   };
 }

@@ -19,6 +19,21 @@ describe('hybrid (conversion + BPTT, DIET-SNN)', () => {
     expect(s.layers[1]).toMatchObject({ type: 'neuron', name: 'r1', neuron: { model: 'plif', beta: 0.9, learnThreshold: true, reset: 'soft' } });
   });
 
+  it('annSchedule and snnSchedule anneal each phase by cosine over its own steps; preset keeps the rate', async () => {
+    // 200 images in batches of 50: 4 steps per epoch, 8 per phase; the epoch metric carries the
+    // rate of the epoch's last step k: lr (1 + cos(pi k / 8)) / 2.
+    const cos = (lr: number, k: number): number => 0.5 * lr * (1 + Math.cos((Math.PI * k) / 8));
+    const settings = { trainLimit: 200, testLimit: 50, timesteps: 2, epochs: 2, batchSize: 50, learningRate: 1e-3 };
+    const epochLrs = async (o: Record<string, unknown>): Promise<number[]> => {
+      const h = recordingHooks();
+      await createHybridTrainer()(runConfig('hybrid', annMlp, settings, { annEpochs: 2, annLearningRate: 2e-3, calibrationSamples: 50, curveSamples: 20, ...o }), h, null);
+      return h.metrics.filter((m) => m.kind === 'epoch').map((m) => m.learningRate);
+    };
+    const annealed = await epochLrs({ annSchedule: 'cosine', snnSchedule: 'cosine' });
+    [cos(2e-3, 3), cos(2e-3, 7), cos(1e-3, 3), cos(1e-3, 7)].forEach((v, i) => expect(annealed[i]).toBeCloseTo(v, 9));
+    expect(await epochLrs({ annSchedule: 'preset', snnSchedule: 'preset' })).toEqual([2e-3, 2e-3, 1e-3, 1e-3]);
+  });
+
   it('conversion init then BPTT at T = 4 classifies well above chance and learns leak and threshold', async () => {
     const h = recordingHooks();
     const r = await createHybridTrainer()(runConfig('hybrid', annMlp, { trainLimit: 2000, testLimit: 300, timesteps: 4, epochs: 2, learningRate: 1e-3 }, { annEpochs: 2, annLearningRate: 2e-3, calibrationSamples: 200 }), h, null);

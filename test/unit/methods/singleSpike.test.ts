@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getTrainMethod } from '../../../core/train/index';
-import { latencyTimes, relativeTargets, singleSpikeForward, singleSpikePredict, singleSpikeStep } from '../../../core/train/singleSpike';
+import { latencyTimes, relativeTargets, shiftImages, singleSpikeForward, singleSpikePredict, singleSpikeStep } from '../../../core/train/singleSpike';
+import { Rng } from '../../../core/snn/rng';
 import type { Param } from '../../../core/snn/layers/layer';
 import { mlp, recordingHooks, runConfig } from './helpers';
 
@@ -17,6 +18,48 @@ describe('single-spike temporal backprop (S4NN)', () => {
     const tr = singleSpikeForward(layers, Int32Array.from([2, 5]), T);
     expect(Array.from(tr.times[1])).toEqual([5, 2]);
     expect(singleSpikePredict(tr.times[1], tr.vEnd[0])).toBe(1);
+  });
+
+  it('tie-break by the crossing interpolated within the step', () => {
+    const T = 10;
+    // Both outputs cross on input 1's spike (t = 5): output 0 from 0.9 by 0.5 (crossing 4 + 0.2),
+    // output 1 from 0.2 by 1.3 (4 + 0.8/1.3) but ends higher, so only the crossing rule picks output 0.
+    const layers = [{ w: param('a.weight', [0.9, 0.2, 0.5, 1.3], [2, 2]), b: null, nIn: 2, nOut: 2, theta: 1 }];
+    const tr = singleSpikeForward(layers, Int32Array.from([2, 5]), T);
+    expect(Array.from(tr.times[1])).toEqual([5, 5]);
+    expect(tr.crossing[0]).toBeCloseTo(4.2, 6);
+    expect(tr.crossing[1]).toBeCloseTo(4 + 0.8 / 1.3, 6);
+    expect(singleSpikePredict(tr.times[1], tr.vEnd[0])).toBe(1);
+    expect(singleSpikePredict(tr.times[1], tr.vEnd[0], tr.crossing)).toBe(0);
+  });
+
+  it('shift augmentation translates whole images with zero fill', () => {
+    const side = 4;
+    const x = new Float32Array(2 * 16);
+    x[5] = 1; // image 0, row 1 col 1
+    x[16 + 10] = 0.5; // image 1, row 2 col 2
+    const before = Float32Array.from(x);
+    shiftImages(x, 2, side, 1, new Rng(7));
+    for (let b = 0; b < 2; b++) {
+      const img = Array.from(x.subarray(b * 16, b * 16 + 16));
+      // One pixel moved by at most one row and column; nothing else appears.
+      const at = img.findIndex((v) => v !== 0);
+      const src = Array.from(before.subarray(b * 16, b * 16 + 16)).findIndex((v) => v !== 0);
+      expect(img.filter((v) => v !== 0)).toHaveLength(1);
+      expect(img[at]).toBe(before[b * 16 + src]);
+      expect(Math.abs(Math.floor(at / side) - Math.floor(src / side))).toBeLessThanOrEqual(1);
+      expect(Math.abs((at % side) - (src % side))).toBeLessThanOrEqual(1);
+    }
+    // Over many draws every offset in [-1, 1]^2 occurs, the identity included.
+    const seen = new Set<number>();
+    const rng = new Rng(3);
+    for (let k = 0; k < 200; k++) {
+      const y = new Float32Array(16);
+      y[5] = 1;
+      shiftImages(y, 1, side, 1, rng);
+      seen.add(y.findIndex((v) => v !== 0));
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 8, 9, 10]);
   });
 
   it('gradients follow the spike-time rules on a hand-checked two-layer case', () => {
