@@ -68,7 +68,9 @@ export class ResidualBlock implements Layer {
   }
 
   backward(gradOut: Tensor, ctx: ForwardContext): Tensor {
-    const ga = backwardSeq(this.main, gradOut, ctx);
+    // Both branches read gradOut; a consuming main branch gets its own copy.
+    const gMain = ctx.consumeGradients === true ? { data: gradOut.data.slice(), shape: gradOut.shape } : gradOut;
+    const ga = backwardSeq(this.main, gMain, ctx);
     const gb = this.shortcut.length ? backwardSeq(this.shortcut, gradOut, ctx) : gradOut;
     const d = new Float32Array(ga.data.length);
     for (let i = 0; i < d.length; i++) d[i] = ga.data[i] + gb.data[i];
@@ -229,8 +231,9 @@ export class Network {
   }
 
   private ctx(): ForwardContext {
-    // The network owns the step, so layers may reuse their buffers (see ForwardContext).
-    return { kernels: this.kernels, training: this.training, rng: this.rng, reuseBuffers: true };
+    // The network owns the step, so layers may reuse their buffers and consume the gradients
+    // they are handed (see ForwardContext).
+    return { kernels: this.kernels, training: this.training, rng: this.rng, reuseBuffers: true, consumeGradients: true };
   }
 
   /** x: [B, ...input] analog values in [0, 1]. */

@@ -37,6 +37,13 @@ export interface ForwardContext {
    * activations) leave it unset and get fresh arrays.
    */
   reuseBuffers?: boolean;
+  /**
+   * Set by Network: a layer's backward may then overwrite gradOut.data (the neuron layers write
+   * dL/dX over dL/dS, which saves a write pass over their largest tensor). The caller hands the
+   * gradient over and must not read it afterwards; a caller that needs it twice (ResidualBlock)
+   * passes a copy. Unset, gradOut is left as it was (methods that call layers directly rely on it).
+   */
+  consumeGradients?: boolean;
 }
 
 /** Per-forward activity of a spiking layer, for firing rates, SynOps and energy estimates. */
@@ -51,6 +58,7 @@ export interface Layer {
   /** Per-sample output shape for a per-sample input shape (shape inference). */
   outputShape(inputShape: readonly number[]): number[];
   forward(x: Tensor, ctx: ForwardContext): Tensor;
+  /** Returns dL/dinput; may overwrite gradOut.data when ctx.consumeGradients is set. */
   backward(gradOut: Tensor, ctx: ForwardContext): Tensor;
   params(): Param[];
   /** Spiking layers report activity of the last forward; others return null. */

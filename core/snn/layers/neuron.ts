@@ -266,7 +266,8 @@ export class NeuronLayer implements Layer {
   backward(gradOut: Tensor, ctx: ForwardContext): Tensor {
     const c = this.cache;
     if (!c) throw new Error(`${this.name}: backward called without a training forward`);
-    const gradX = this.pool.get(ctx, 'gradX', c.x.length);
+    // Every path reads gradOut[i] before it writes gradX[i] (the kernels allow gradX = gradS/gradV).
+    const gradX = ctx.consumeGradients === true ? gradOut.data : this.pool.get(ctx, 'gradX', c.x.length);
     let grads: { decay: number; threshold: number };
     const p = this.kernelParams();
     if (this.adaptive) grads = adaptiveBackward(this.adaptiveParams(), c.T, c.N, c.H, c.S, c.A as Float32Array, gradOut.data, gradX);

@@ -28,6 +28,9 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       [1, 1, 1],
       [64, 48, 33],
       [3, 130, 257],
+      // >= 16 MFLOP over more than 256 rows: split into row bands on the pool (4 here, the last
+      // ones on multiples of 16), with offsets into larger buffers.
+      [530, 130, 120],
     ];
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
@@ -79,11 +82,16 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       // The dense path splits rows (forward) and inputs (dW) into an even number of near-equal
       // chunks: 530 rows -> 4, 300 inputs -> 2, boundaries on multiples of 16.
       [530, 300, 70],
+      // With AVX-512, binary input and N >= 128 take the blocked mask loops: 128-column slices (the
+      // last one shifted, here by 84 columns), blocks of 64 rows (dW) or inputs (forward) with a
+      // partial last block.
+      [150, 200, 300],
     ];
-    // The native kernels switch to sgemm above a density (13 % forward, 6 % dW) and for outputs
-    // narrower than 64: 0.03 and 0.1 at N = 130 exercise the event loops (with a shifted last
-    // tile), the rest the sgemm path.
-    for (const density of [0, 0.03, 0.1, 0.5, 1]) {
+    // The native kernels switch to sgemm above a density (13 % forward, 6 % dW; 40 % for binary
+    // input with AVX-512 and N >= 128) and for outputs narrower than 64: 0.03 and 0.1 at N = 130
+    // exercise the event loops (with a shifted last tile), 0.3 the mask loops where AVX-512 is
+    // there, the rest the sgemm path.
+    for (const density of [0, 0.03, 0.1, 0.3, 0.5, 1]) {
       for (const [R, K, N] of shapes) {
         it(`density ${density}, ${R}x${K} -> ${N}`, () => {
           const rng = new Rng(R + K + N + density * 100);
@@ -127,6 +135,64 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
         ref.spikeMatmulGradW(R, K, N, X, G, d2);
         expect(Array.from(d1), `${R}x${K}x${N} dW`).toEqual(Array.from(d2));
       }
+    });
+
+    it('sums sparse events in ascending order, like a plain float32 loop, bit for bit', () => {
+      // Every event path (lists, wide tiles, masks) adds the active rows in ascending order from
+      // the initial value, so it equals this loop exactly, whatever the tiling.
+      const rng = new Rng(91);
+      for (const [R, K, N] of [[150, 200, 300], [70, 130, 256], [33, 64, 128], [40, 50, 70]]) {
+        const X = spikeArray(rng, R * K, 0.03);
+        const W = randomArray(rng, K * N);
+        const G = randomArray(rng, R * N);
+        for (const accumulate of [false, true]) {
+          const init = randomArray(rng, R * N);
+          const want = init.slice();
+          for (let r = 0; r < R; r++) {
+            for (let n = 0; n < N; n++) {
+              let acc = accumulate ? want[r * N + n] : 0;
+              for (let kk = 0; kk < K; kk++) if (X[r * K + kk] !== 0) acc = Math.fround(acc + W[kk * N + n]);
+              want[r * N + n] = acc;
+            }
+          }
+          const got = init.slice();
+          k.spikeMatmul(R, K, N, X, W, got, accumulate);
+          expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `forward ${R}x${K}x${N} accumulate=${accumulate}`).toBe(true);
+        }
+        const dW = randomArray(rng, K * N);
+        const want = dW.slice();
+        for (let kk = 0; kk < K; kk++) {
+          for (let n = 0; n < N; n++) {
+            let acc = want[kk * N + n];
+            for (let r = 0; r < R; r++) if (X[r * K + kk] !== 0) acc = Math.fround(acc + G[r * N + n]);
+            want[kk * N + n] = acc;
+          }
+        }
+        k.spikeMatmulGradW(R, K, N, X, G, dW);
+        expect(Buffer.from(dW.buffer).equals(Buffer.from(want.buffer)), `dW ${R}x${K}x${N}`).toBe(true);
+      }
+    });
+
+    it('handles sparse graded input on wide outputs (per-row lists, not the binary masks)', () => {
+      const rng = new Rng(5);
+      const [R, K, N] = [90, 150, 300];
+      const X = spikeArray(rng, R * K, 0.1);
+      for (let i = 0; i < X.length; i++) if (X[i] !== 0) X[i] = rng.next() < 0.5 ? 0.5 + rng.next() : 1;
+      const W = randomArray(rng, K * N);
+      const G = randomArray(rng, R * N);
+      for (const accumulate of [false, true]) {
+        const init = randomArray(rng, R * N);
+        const oRef = init.slice();
+        const oNat = init.slice();
+        ref.spikeMatmul(R, K, N, X, W, oRef, accumulate);
+        k.spikeMatmul(R, K, N, X, W, oNat, accumulate);
+        expectClose(oNat, oRef, 1e-5 * Math.sqrt(K), 1e-5, `graded spikeMatmul accumulate=${accumulate}`);
+      }
+      const dRef = randomArray(rng, K * N);
+      const dNat = dRef.slice();
+      ref.spikeMatmulGradW(R, K, N, X, G, dRef);
+      k.spikeMatmulGradW(R, K, N, X, G, dNat);
+      expectClose(dNat, dRef, 1e-5 * Math.sqrt(R), 1e-5, 'graded spikeMatmulGradW');
     });
 
     it('agrees with gemm on binary input, and handles graded input', () => {
@@ -289,10 +355,38 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       k.neuronBackward(p, T, N, H, S, inPlace, null, inPlace);
       expectClose(inPlace, want, 1e-6, 1e-5, 'aliased gradX');
     });
+
+    // NeuronLayer writes gradX over the incoming gradient when the network lets it consume it
+    // (ForwardContext.consumeGradients): that must not change a bit, on either backend.
+    for (const reset of RESETS) {
+      for (const refractory of [0, 2]) {
+        it(`backward reset=${reset} refractory=${refractory}: gradX over gradS / gradV is bit-identical`, () => {
+          const p = params(reset, refractory, false, 'arctan', 'seed');
+          const rng = new Rng(300 + reset * 10 + refractory);
+          const X = randomArray(rng, T * N, 0.8);
+          const S = new Float32Array(T * N);
+          const H = new Float32Array(T * N);
+          ref.neuronForward(p, T, N, X, S, H, null);
+          const g = randomArray(rng, T * N);
+          for (const [name, kernels] of [['native', k], ['reference', ref]] as const) {
+            for (const via of ['gradS', 'gradV'] as const) {
+              const apart = new Float32Array(T * N);
+              const gs = via === 'gradS' ? g : null;
+              const gv = via === 'gradV' ? g : null;
+              const want = kernels.neuronBackward(p, T, N, H, S, gs, gv, apart);
+              const inPlace = g.slice();
+              const got = kernels.neuronBackward(p, T, N, H, S, via === 'gradS' ? inPlace : null, via === 'gradV' ? inPlace : null, inPlace);
+              expect(Buffer.from(inPlace.buffer).equals(Buffer.from(apart.buffer)), `${name} ${via}`).toBe(true);
+              expect(got).toEqual(want);
+            }
+          }
+        });
+      }
+    }
   });
 
   describe('thread count does not change results', () => {
-    it('spikeMatmul, spikeMatmulGradW and the neuron kernels are bit-identical on 1 and 2 threads', () => {
+    it('gemm, spikeMatmul, spikeMatmulGradW and the neuron kernels are bit-identical on 1 and 2 threads', () => {
       const addon = native!.addon;
       const before = addon.info().threads;
       const rng = new Rng(2024);
@@ -302,6 +396,16 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       const Xs = spikeArray(rng, R * K, 0.03);
       const W = randomArray(rng, K * N);
       const G = randomArray(rng, R * N);
+      // Binary input on outputs of at least 128 takes the AVX-512 mask loops (split into column
+      // slices and row or input bands) where the CPU has them.
+      // Large enough (>= 16 MFLOP, > 256 rows) for gemm's row bands on the pool, both ways round.
+      const [Mg, Ng, Kg] = [520, 130, 120];
+      const Ag = randomArray(rng, Mg * Kg);
+      const Bg = randomArray(rng, Kg * Ng);
+      const [Rw, Kw, Nw] = [200, 150, 300];
+      const Xw = spikeArray(rng, Rw * Kw, 0.25);
+      const Ww = randomArray(rng, Kw * Nw);
+      const Gw = randomArray(rng, Rw * Nw);
       const p: NeuronKernelParams = {
         decay: 0.8, inputScale: 1, bias: 0, threshold: 0.5, reset: 0, vReset: 0, vInit: 0,
         refractory: 1, detachReset: false, surrogate: 'arctan', surrogateAlpha: 2,
@@ -320,19 +424,27 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
         const dWS = new Float32Array(K * N);
         k.spikeMatmul(R, K, N, Xs, W, outS, false);
         k.spikeMatmulGradW(R, K, N, Xs, G, dWS);
+        const outW = new Float32Array(Rw * Nw);
+        const dWW = new Float32Array(Kw * Nw);
+        k.spikeMatmul(Rw, Kw, Nw, Xw, Ww, outW, false);
+        k.spikeMatmulGradW(Rw, Kw, Nw, Xw, Gw, dWW);
+        const C = new Float32Array(Mg * Ng);
+        const CT = new Float32Array(Mg * Ng);
+        k.gemm(false, false, Mg, Ng, Kg, 1, Ag, 0, Bg, 0, 0, C, 0);
+        k.gemm(true, true, Mg, Ng, Kg, 0.5, Ag, 0, Bg, 0, 0, CT, 0);
         const S = new Float32Array(Tn * Nn);
         const H = new Float32Array(Tn * Nn);
         k.neuronForward(p, Tn, Nn, Xn, S, H, null);
         const gX = new Float32Array(Tn * Nn);
         const grads = k.neuronBackward(p, Tn, Nn, H, S, Xn, null, gX);
-        return { out, dW, outS, dWS, S, gX, grads };
+        return { out, dW, outS, dWS, outW, dWW, C, CT, S, gX, grads };
       };
       try {
         // refractory 0 takes the vectorised fast path, 1 the general loop.
         for (const refractory of [0, 1]) {
           const one = run(1, refractory);
           const two = run(2, refractory);
-          for (const key of ['out', 'dW', 'outS', 'dWS', 'S', 'gX'] as const) {
+          for (const key of ['out', 'dW', 'outS', 'dWS', 'outW', 'dWW', 'C', 'CT', 'S', 'gX'] as const) {
             expect(Buffer.from(two[key].buffer).equals(Buffer.from(one[key].buffer)), `${key} refractory=${refractory}`).toBe(true);
           }
           expect(two.grads).toEqual(one.grads);

@@ -87,6 +87,51 @@ describe('network', () => {
     expect(() => net.recordRaster('fc1', 0)).toThrow(/spiking layers: lif1, lif2/);
   });
 
+  it('gives the same gradients, bit for bit, when its layers consume the gradients they are handed', () => {
+    // Network.backward lets neuron layers write dL/dX over dL/dS; methods call layers without that.
+    const spec: ModelSpec = {
+      format: MODEL_SPEC_FORMAT,
+      version: MODEL_SPEC_VERSION,
+      name: 'consume',
+      input: [2, 9, 9],
+      timesteps: 4,
+      encoder: { type: 'direct' },
+      layers: [
+        { type: 'conv2d', filters: 3, kernel: 2 },
+        { type: 'avgpool', size: 2 },
+        { type: 'neuron', neuron: { model: 'lif', beta: 0.8, reset: 'soft', threshold: 0.3 } },
+        {
+          type: 'residual',
+          name: 'block',
+          // The branch ends in a neuron, which consumes the gradient the identity shortcut also reads.
+          layers: [{ type: 'conv2d', filters: 3, kernel: 3, padding: 1 }, { type: 'neuron', neuron: { model: 'lif', threshold: 0.3 } }],
+        },
+        { type: 'flatten' },
+        { type: 'dense', units: 7 },
+        { type: 'neuron', neuron: { model: 'plif', form: 'tau', tau: 2, threshold: 0.3 } },
+        { type: 'dense', units: 5 },
+        { type: 'neuron', neuron: { model: 'alif', threshold: 0.3 } },
+        { type: 'dense', units: 3 },
+        { type: 'neuron', neuron: { model: 'integrator', beta: 0.9 } },
+      ],
+      decoder: { type: 'membrane', reduce: 'mean' },
+    };
+    const net = buildNetwork(spec, { kernels: referenceKernels, seed: 5 });
+    const B = 3;
+    const x = Float32Array.from({ length: B * 162 }, (_, i) => ((i * 29) % 17) / 17);
+    const r = net.forward(x, B, true);
+    const l = computeLoss('ce', r.scores, [0, 2, 1], B, r.classes);
+    for (const p of net.params()) p.grad.fill(0);
+    net.backward(l.grad);
+    const consumed = net.params().map((p) => p.grad.slice());
+    expect(consumed.some((g) => g.some((v) => v !== 0))).toBe(true);
+    for (const p of net.params()) p.grad.fill(0);
+    const ctx = { kernels: referenceKernels, training: true, rng: net.rng, reuseBuffers: true };
+    let d = { data: net.decoder.backward(l.grad), shape: [spec.timesteps, B, 3] };
+    for (let i = net.layers.length - 1; i >= 0; i--) d = net.layers[i].backward(d, ctx);
+    net.params().forEach((p, i) => expect(Array.from(p.grad), p.name).toEqual(Array.from(consumed[i])));
+  });
+
   it('saves and strictly loads weights as safetensors', () => {
     const a = buildNetwork(smooth, { kernels: referenceKernels, seed: 1 });
     const b = buildNetwork(smooth, { kernels: referenceKernels, seed: 2 });
