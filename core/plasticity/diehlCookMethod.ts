@@ -47,6 +47,23 @@ function saveWeights(net: DiehlCookNetwork): Uint8Array {
   );
 }
 
+/**
+ * The state that carries from one image to the next (restMode 'simulate': membranes, conductances,
+ * traces, spikes in flight), bit for bit: each float64 as its four 16-bit words, which float32
+ * holds exactly (safetensors here is F32 only).
+ */
+function saveCarried(net: DiehlCookNetwork): Uint8Array {
+  const words = new Uint16Array(net.saveState().buffer);
+  return encodeSafetensors([{ name: 'state.words', shape: [words.length], data: Float32Array.from(words) }], { method: 'diehl-cook', encoding: 'float64-u16' });
+}
+
+function loadCarried(net: DiehlCookNetwork, bytes: Uint8Array): void {
+  // Checkpoints written before the state was carried have none: the run goes on from rest.
+  const t = bytes.length > 0 ? decodeSafetensors(bytes).tensors.get('state.words') : undefined;
+  if (!t) return;
+  net.loadState(new Float64Array(Uint16Array.from(t.data).buffer));
+}
+
 function loadWeights(net: DiehlCookNetwork, bytes: Uint8Array): void {
   const t = decodeSafetensors(bytes).tensors;
   const w = t.get('input_exc.weight');
@@ -78,6 +95,7 @@ export function createDiehlCookTrainer(deps: DiehlCookDeps = {}): TrainMethod {
     let elapsedBase = 0;
     if (resume) {
       loadWeights(net, resume.weights);
+      loadCarried(net, resume.optimizer);
       const words = [0, 1, 2, 3].map((i) => resume.extra[`rng${i}`]);
       if (words.every((x) => typeof x === 'number')) net.rng.setState(words as number[]);
       epoch = resume.epoch;
@@ -94,7 +112,7 @@ export function createDiehlCookTrainer(deps: DiehlCookDeps = {}): TrainMethod {
         epoch,
         step,
         weights: saveWeights(net),
-        optimizer: encodeSafetensors([]),
+        optimizer: saveCarried(net),
         extra: { rng0: r[0], rng1: r[1], rng2: r[2], rng3: r[3], elapsedMs: elapsed(), nExc },
         bestTestAccuracy: bestTest,
       };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRecord, RunConfig, SpikeSnapshot } from '../../../core/api/contract';
 import { loadMnist } from '../../../core/data/mnist';
-import { assignLabels, DiehlCookNetwork, predictLabel, type DiehlCookParams } from '../../../core/plasticity/diehlCook';
+import { assignLabels, DIEHL_COOK_DEFAULTS, DiehlCookNetwork, predictLabel, type DiehlCookParams } from '../../../core/plasticity/diehlCook';
 import { createDiehlCookTrainer } from '../../../core/plasticity/diehlCookMethod';
 import { PoissonEvents } from '../../../core/plasticity/poissonEvents';
 import { getTrainMethod } from '../../../core/train/index';
@@ -39,6 +39,28 @@ function hooks(stopAfter?: number): TrainHooks & { metrics: MetricRecord[]; chec
     plasticity: () => {},
   };
   return h;
+}
+
+/** Replaces the network's Poisson input by fixed [step, input] spikes (the presentation's only events). */
+function fixInput(net: DiehlCookNetwork, spikes: Array<[number, number]>): void {
+  const ev = (net as unknown as { events: PoissonEvents }).events;
+  ev.generate = () => {
+    const sorted = [...spikes].sort((a, b) => a[0] - b[0]);
+    ev.start.fill(0);
+    for (const [s] of sorted) ev.start[s + 1]++;
+    for (let s = 0; s < ev.steps; s++) ev.start[s + 1] += ev.start[s];
+    sorted.forEach(([, i], k) => (ev.ids[k] = i));
+    ev.count = sorted.length;
+  };
+}
+
+/** Eight coarse digit-like blobs: enough activity for STDP without loading MNIST. */
+function fixtureImages(): Uint8Array[] {
+  return [0, 1, 2, 3, 4, 5, 6, 7].map((k) => {
+    const img = new Uint8Array(784);
+    for (let r = 4 + k; r < 16 + k; r++) for (let c = 6 + (k % 3) * 3; c < 14 + (k % 3) * 3; c++) img[r * 28 + c] = 255;
+    return img;
+  });
 }
 
 // A shorter presentation keeps the test fast; the benchmark uses the paper's 350 ms.
@@ -123,7 +145,7 @@ describe('Diehl & Cook (2015) network', () => {
     const nA = 40;
     const nB = 10;
     const run = (over: Partial<DiehlCookParams>): [number, number] => {
-      const net = new DiehlCookNetwork({ nInput: 1, nExc: nA + nB, thetaInit: 0, thetaOffset: 0, maxRetries: 0, ...over }, 1);
+      const net = new DiehlCookNetwork({ nInput: 1, nExc: nA + nB, inputDelayMs: 0, thetaInit: 0, thetaOffset: 0, maxRetries: 0, ...over }, 1);
       for (let j = 0; j < nA; j++) net.w[j] = 30;
       for (let j = nA; j < nA + nB; j++) net.w[j] = 0;
       const c = net.present([255], false);
@@ -137,6 +159,77 @@ describe('Diehl & Cook (2015) network', () => {
     }
     // The reference's plain Euler, still available, shows the failure the default avoids.
     expect(run({ membraneUpdate: 'euler' })[1]).toBeGreaterThan(0);
+  });
+
+  it('delivers each input spike to each neuron exactly its synaptic delay later', () => {
+    // One strong input reaches three uninhibited neurons with delays of 0, 7 and 19 steps: equal
+    // weights make equal latencies, so first spikes differ by the delays alone.
+    const net = new DiehlCookNetwork({ nInput: 1, nExc: 3, inputDelayMs: 10, wInhExc: 0, thetaInit: 0, thetaOffset: 0, maxRetries: 0 }, 3);
+    net.w.fill(30);
+    net.delay.set([0, 7, 19]);
+    const raster = { times: [] as number[], ids: [] as number[] };
+    net.present([255], false, raster);
+    const first = [0, 1, 2].map((j) => raster.times[raster.ids.indexOf(j)]);
+    expect(first[0]).toBeGreaterThanOrEqual(0);
+    expect(first[1] - first[0]).toBe(7);
+    expect(first[2] - first[0]).toBe(19);
+  });
+
+  it('learns exactly as without delays when every delay is zero', () => {
+    const plain = new DiehlCookNetwork({ nExc: 20, inputDelayMs: 0 }, 5);
+    const zero = new DiehlCookNetwork({ nExc: 20, inputDelayMs: 10 }, 5);
+    zero.delay.fill(0);
+    zero.w.set(plain.w);
+    zero.rng.setState(plain.rng.getState());
+    const images = fixtureImages();
+    for (let k = 0; k < images.length; k++) {
+      expect(Array.from(zero.present(images[k], true))).toEqual(Array.from(plain.present(images[k], true)));
+    }
+    expect(Array.from(zero.w)).toEqual(Array.from(plain.w));
+  });
+
+  it('applies STDP at the delayed arrival: a spike landing after the post spike is depressed by post1 then', () => {
+    // Input 0 (strong, no delay) fires at steps 10 and 100 and makes the neuron fire at t1 and t2;
+    // input 1 (weak) fires at step 90. Arriving at 90 it is potentiated at t2 (trace of the
+    // arrival, post2 as left by t1) and depressed by post1 at 90; delayed by 19 steps it lands
+    // at 109 > t2, is not potentiated and meets post1 reset at t2.
+    const run = (d1: number): { t: number[]; w1: number } => {
+      const p = { nInput: 2, nExc: 1, inputDelayMs: 10, thetaInit: 0, thetaOffset: 0, maxRetries: 0, minSpikes: 0, normSum: 30.5, wMax: 40 };
+      const net = new DiehlCookNetwork(p, 1);
+      net.w.set([30, 0.5]);
+      net.delay.set([0, d1]);
+      fixInput(net, [[10, 0], [90, 1], [100, 0]]);
+      const raster = { times: [] as number[], ids: [] as number[] };
+      net.present([0, 0], true, raster);
+      return { t: raster.times, w1: net.w[1] };
+    };
+    const p = DIEHL_COOK_DEFAULTS;
+    const dP = (tau: number, steps: number): number => Math.exp((-steps * p.dtMs) / tau);
+    const now = run(0);
+    expect(now.t).toHaveLength(2);
+    const [t1, t2] = now.t;
+    expect(t1).toBeGreaterThan(10);
+    expect(t2).toBeGreaterThan(100);
+    expect(now.w1).toBeCloseTo(0.5 - p.nuPre * dP(p.tauPost1, 90 - t1 - 1) + p.nuPost * dP(p.tauPost2, t2 - t1) * dP(p.tauPre, t2 - 90), 6);
+    const late = run(19);
+    expect(late.t).toEqual(now.t);
+    expect(late.w1).toBeCloseTo(0.5 - p.nuPre * dP(p.tauPost1, 109 - t2 - 1), 6);
+  });
+
+  it('lets the state relax through the rest as the membrane equation says (restMode simulate)', () => {
+    const p = { nInput: 1, nExc: 2, maxRetries: 0, minSpikes: 0 };
+    const sim = new DiehlCookNetwork({ ...p, restMode: 'simulate' }, 1);
+    const reset = new DiehlCookNetwork({ ...p, restMode: 'reset' }, 1);
+    for (const net of [sim, reset]) (net as unknown as { v: Float64Array }).v.set([-80, -55]);
+    // Without input or inhibition the membrane relaxes to rest with forward-Euler factor (1 - dt/tau) per step.
+    sim.present([0], false);
+    const k = 1 - DIEHL_COOK_DEFAULTS.dtMs / DIEHL_COOK_DEFAULTS.tauE;
+    const steps = (DIEHL_COOK_DEFAULTS.presentMs + DIEHL_COOK_DEFAULTS.restMs) / DIEHL_COOK_DEFAULTS.dtMs;
+    const v = (sim as unknown as { v: Float64Array }).v;
+    expect(v[0]).toBeCloseTo(-65 - 15 * k ** steps, 9);
+    expect(v[1]).toBeCloseTo(-65 + 10 * k ** steps, 9);
+    reset.present([0], false);
+    expect(Array.from((reset as unknown as { v: Float64Array }).v)).toEqual([-65, -65]);
   });
 
   it('rejects images of the wrong size with a typed error', async () => {
