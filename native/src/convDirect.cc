@@ -37,6 +37,20 @@ T* ThreadBuffer(std::vector<T>& buffer, std::size_t n) {
   return buffer.data();
 }
 
+// Calls block(std::integral_constant<int, n>) for the n < kImagePositions outputs left after the
+// full blocks (nothing when n is 0): the block width must be a compile-time constant.
+template <typename Block>
+void ForLastBlock(std::size_t n, Block&& block) {
+  static_assert(kImagePositions == 5, "the cases below cover every narrower last block");
+  switch (n) {
+    case 1: block(std::integral_constant<int, 1>{}); break;
+    case 2: block(std::integral_constant<int, 2>{}); break;
+    case 3: block(std::integral_constant<int, 3>{}); break;
+    case 4: block(std::integral_constant<int, 4>{}); break;
+    default: break;
+  }
+}
+
 #ifdef SPIKELAB_AVX512_KERNELS
 inline __mmask16 FirstLanes(int n) {
   return n >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << std::max(n, 0)) - 1);
@@ -93,14 +107,7 @@ void ImageFilters(const ConvGeometry& g, const float* xT, std::size_t plane, std
   const auto rest = [&](auto width) {
     ImageBlock<F, decltype(width)::value>(g, xT, plane, wp, origin + q, wg, colRows, bias, c0, c1, outArea, outT + q * kLanes);
   };
-  static_assert(kImagePositions == 5, "the cases below cover every narrower last block");
-  switch (outArea - q) {
-    case 1: rest(std::integral_constant<int, 1>{}); break;
-    case 2: rest(std::integral_constant<int, 2>{}); break;
-    case 3: rest(std::integral_constant<int, 3>{}); break;
-    case 4: rest(std::integral_constant<int, 4>{}); break;
-    default: break;
-  }
+  ForLastBlock(outArea - q, rest);
 }
 
 // dx of 16 images at once, images along the lanes: for T taps × P outputs, Σ_f W[f][tap]·dY[f][q]
@@ -140,14 +147,7 @@ void DxTaps(std::size_t fg, std::size_t colRows, std::size_t outArea, const floa
   const auto rest = [&](auto width) {
     DxBlock<T, decltype(width)::value>(fg, colRows, outArea, wg, gyT + q * kLanes, tapOff, origin + q, dxT);
   };
-  static_assert(kImagePositions == 5, "the cases below cover every narrower last block");
-  switch (outArea - q) {
-    case 1: rest(std::integral_constant<int, 1>{}); break;
-    case 2: rest(std::integral_constant<int, 2>{}); break;
-    case 3: rest(std::integral_constant<int, 3>{}); break;
-    case 4: rest(std::integral_constant<int, 4>{}); break;
-    default: break;
-  }
+  ForLastBlock(outArea - q, rest);
 }
 
 // dWT[tap][0, 16·V) += Σ over outputs q, in order, of x[tap at q] · gyT[q][0, 16·V) for the B taps
