@@ -36,10 +36,11 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
 
       await choosePreset(page, 'mnist-mlp');
       await page.getByTestId('builder-model').waitFor();
-      await page.getByTestId('field-epochs').fill('1');
       await page.getByTestId('field-timesteps').fill('10');
-      // Big enough to still be running after the first reports (~1k samples/s here), so Pause,
-      // Resume and Stop act on a live run; small enough to finish fast if the machine is quicker.
+      // Far more work than the test waits for (an epoch of 30 000 takes 2-30 s depending on the
+      // engine and the load), so Pause, Resume and Stop always act on a live run; Stop ends it.
+      // With 1 epoch a fast engine finished the run between "paused" and the Resume click.
+      await page.getByTestId('field-epochs').fill('100');
       await page.getByTestId('field-train-limit').fill('30000');
       await page.getByTestId('field-test-limit').fill('500');
       expect(await page.getByTestId('train-button').isDisabled()).toBe(false);
@@ -95,6 +96,7 @@ describe.skipIf(skip !== null)('slice: train mnist-mlp from the browser', () => 
       const firstId = await page.locator('[data-testid="run-item"]').first().getAttribute('data-run-id');
 
       // A second run small enough to complete, so the compare chart has a finished run too.
+      await page.getByTestId('field-epochs').fill('1');
       await page.getByTestId('field-train-limit').fill('512');
       await page.getByTestId('field-test-limit').fill('200');
       await page.getByTestId('train-button').click();
