@@ -75,6 +75,25 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
   });
 
   describe('spikeMatmul and spikeMatmulGradW', () => {
+    /** Forward (plain and accumulating) and dW of input X against the reference, weights and gradients drawn from rng. */
+    function expectSpikeMatmulParity(rng: Rng, R: number, K: number, N: number, X: Float32Array, label: string): void {
+      const W = randomArray(rng, K * N);
+      const G = randomArray(rng, R * N);
+      for (const accumulate of [false, true]) {
+        const init = randomArray(rng, R * N);
+        const oRef = init.slice();
+        const oNat = init.slice();
+        ref.spikeMatmul(R, K, N, X, W, oRef, accumulate);
+        k.spikeMatmul(R, K, N, X, W, oNat, accumulate);
+        expectClose(oNat, oRef, 1e-5 * Math.sqrt(K), 1e-5, `${label}spikeMatmul accumulate=${accumulate}`);
+      }
+      const dRef = randomArray(rng, K * N);
+      const dNat = dRef.slice();
+      ref.spikeMatmulGradW(R, K, N, X, G, dRef);
+      k.spikeMatmulGradW(R, K, N, X, G, dNat);
+      expectClose(dNat, dRef, 1e-5 * Math.sqrt(R), 1e-5, `${label}spikeMatmulGradW`);
+    }
+
     const shapes: [number, number, number][] = [
       [5, 7, 3],
       [70, 96, 33],
@@ -95,24 +114,7 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       for (const [R, K, N] of shapes) {
         it(`density ${density}, ${R}x${K} -> ${N}`, () => {
           const rng = new Rng(R + K + N + density * 100);
-          const X = spikeArray(rng, R * K, density);
-          const W = randomArray(rng, K * N);
-          const G = randomArray(rng, R * N);
-          const atol = 1e-5 * Math.sqrt(K);
-          for (const accumulate of [false, true]) {
-            const init = randomArray(rng, R * N);
-            const oRef = init.slice();
-            const oNat = init.slice();
-            ref.spikeMatmul(R, K, N, X, W, oRef, accumulate);
-            k.spikeMatmul(R, K, N, X, W, oNat, accumulate);
-            expectClose(oNat, oRef, atol, 1e-5, `spikeMatmul accumulate=${accumulate}`);
-          }
-          const dW0 = randomArray(rng, K * N);
-          const dRef = dW0.slice();
-          const dNat = dW0.slice();
-          ref.spikeMatmulGradW(R, K, N, X, G, dRef);
-          k.spikeMatmulGradW(R, K, N, X, G, dNat);
-          expectClose(dNat, dRef, 1e-5 * Math.sqrt(R), 1e-5, 'spikeMatmulGradW');
+          expectSpikeMatmulParity(rng, R, K, N, spikeArray(rng, R * K, density), '');
         });
       }
     }
@@ -178,21 +180,7 @@ describe.skipIf(native === null)('native kernels match the reference', () => {
       const [R, K, N] = [90, 150, 300];
       const X = spikeArray(rng, R * K, 0.1);
       for (let i = 0; i < X.length; i++) if (X[i] !== 0) X[i] = rng.next() < 0.5 ? 0.5 + rng.next() : 1;
-      const W = randomArray(rng, K * N);
-      const G = randomArray(rng, R * N);
-      for (const accumulate of [false, true]) {
-        const init = randomArray(rng, R * N);
-        const oRef = init.slice();
-        const oNat = init.slice();
-        ref.spikeMatmul(R, K, N, X, W, oRef, accumulate);
-        k.spikeMatmul(R, K, N, X, W, oNat, accumulate);
-        expectClose(oNat, oRef, 1e-5 * Math.sqrt(K), 1e-5, `graded spikeMatmul accumulate=${accumulate}`);
-      }
-      const dRef = randomArray(rng, K * N);
-      const dNat = dRef.slice();
-      ref.spikeMatmulGradW(R, K, N, X, G, dRef);
-      k.spikeMatmulGradW(R, K, N, X, G, dNat);
-      expectClose(dNat, dRef, 1e-5 * Math.sqrt(R), 1e-5, 'graded spikeMatmulGradW');
+      expectSpikeMatmulParity(rng, R, K, N, X, 'graded ');
     });
 
     it('agrees with gemm on binary input, and handles graded input', () => {
